@@ -1,0 +1,1 @@
+package io.geminidigest.app; public class GeminiDigest { public static void main(String[] a){} }
