@@ -1,0 +1,72 @@
+package io.geminidigest.gemini;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A typed failure of a Gemini call. The message never contains the API key (see {@link Secrets}).
+ */
+public class GeminiException extends RuntimeException {
+
+    private final GeminiErrorKind kind;
+    private final int httpStatus;
+    private final String apiStatus;
+    private final Duration retryDelay;
+    private final String quotaId;
+
+    public GeminiException(GeminiErrorKind kind, int httpStatus, String apiStatus, String message,
+            Duration retryDelay, String quotaId) {
+        super(Secrets.mask(message));
+        this.kind = kind;
+        this.httpStatus = httpStatus;
+        this.apiStatus = apiStatus;
+        this.retryDelay = retryDelay;
+        this.quotaId = quotaId;
+    }
+
+    public GeminiException(GeminiErrorKind kind, String message) {
+        this(kind, 0, null, message, null, null);
+    }
+
+    public GeminiErrorKind kind() {
+        return kind;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String apiStatus() {
+        return apiStatus;
+    }
+
+    /** The server's {@code RetryInfo.retryDelay}, when it sent one. */
+    public Optional<Duration> retryDelay() {
+        return Optional.ofNullable(retryDelay);
+    }
+
+    /** The first {@code QuotaFailure.violations[].quotaId}, when the server sent one. */
+    public Optional<String> quotaId() {
+        return Optional.ofNullable(quotaId);
+    }
+
+    public boolean isRetryable() {
+        return kind.handling() == GeminiErrorKind.Handling.RETRY;
+    }
+
+    /** One line for logs and error reports: kind, HTTP status and the server's message. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder(kind.meaning());
+        if (httpStatus > 0) {
+            sb.append(" (HTTP ").append(httpStatus);
+            if (apiStatus != null) {
+                sb.append(' ').append(apiStatus);
+            }
+            sb.append(')');
+        }
+        if (getMessage() != null && !getMessage().isBlank()) {
+            sb.append(": ").append(getMessage());
+        }
+        return sb.toString();
+    }
+}

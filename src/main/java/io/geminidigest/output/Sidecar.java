@@ -1,0 +1,48 @@
+package io.geminidigest.output;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The JSON written beside every summary ({@code <name>.summary.json}): what was read, how it was cut, every call
+ * with its tokens and latency, totals, cost and warnings. Never holds the API key.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({ "status", "source", "sha256", "bytes", "detectedType", "document", "extraction", "model",
+        "modelVersion", "chunking", "calls", "totals", "costUsd", "timings", "warnings", "note", "duplicateOf" })
+public record Sidecar(String status, String source, String sha256, long bytes, String detectedType,
+        DocumentInfo document, ExtractionInfo extraction, String model, String modelVersion, ChunkingInfo chunking,
+        List<CallInfo> calls, Totals totals, Double costUsd, Timings timings, List<String> warnings, String note,
+        String duplicateOf) {
+
+    /** {@code ok}: summarized; {@code estimated}: no API key, figures are estimates; {@code duplicate}: see duplicateOf. */
+    public static final String OK = "ok";
+    public static final String ESTIMATED = "estimated";
+    public static final String DUPLICATE = "duplicate";
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DocumentInfo(String title, String author, String language, Integer pageCount, String encoding) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ExtractionInfo(long chars, boolean truncated, long millis, Integer embeddedDocuments) {
+    }
+
+    public record ChunkingInfo(int budgetTokens, String budgetLimitedBy, int chunkCount, int estimatedTokens,
+            List<Integer> tokensPerChunk, int levels) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CallInfo(String label, String modelVersion, int promptTokens, int outputTokens, int thinkingTokens,
+            long latencyMillis, String finishReason, Double costUsd, Boolean estimated) {
+    }
+
+    public record Totals(int calls, long promptTokens, long outputTokens, long thinkingTokens) {
+    }
+
+    public record Timings(String startedAt, String finishedAt, long extractMillis, long summarizeMillis,
+            long totalMillis) {
+    }
+}
