@@ -24,6 +24,14 @@ public class GeminiException extends RuntimeException {
         this.quotaId = quotaId;
     }
 
+    /** A failure of the given kind: transient kinds get the {@link GeminiTransientException} type. */
+    public static GeminiException create(GeminiErrorKind kind, int httpStatus, String apiStatus, String message,
+            Duration retryDelay, String quotaId) {
+        return kind.handling() == GeminiErrorKind.Handling.RETRY
+                ? new GeminiTransientException(kind, httpStatus, apiStatus, message, retryDelay, quotaId)
+                : new GeminiException(kind, httpStatus, apiStatus, message, retryDelay, quotaId);
+    }
+
     public GeminiException(GeminiErrorKind kind, String message) {
         this(kind, 0, null, message, null, null);
     }

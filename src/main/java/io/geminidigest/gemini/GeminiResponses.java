@@ -58,7 +58,7 @@ public final class GeminiResponses {
                 case GET_MODEL -> mapper.readValue(body, ModelInfo.class);
             };
         } catch (JsonProcessingException e) {
-            throw new GeminiException(GeminiErrorKind.UNEXPECTED_RESPONSE, httpStatus, null,
+            throw GeminiException.create(GeminiErrorKind.UNEXPECTED_RESPONSE, httpStatus, null,
                     "answer is not the JSON expected for " + call.kind() + ": " + e.getOriginalMessage(), null,
                     null);
         }
@@ -69,29 +69,29 @@ public final class GeminiResponses {
         if (r.candidates().isEmpty()) {
             String reason = r.promptFeedback() != null && r.promptFeedback().blockReason() != null
                     ? r.promptFeedback().blockReason() : "no candidates";
-            throw new GeminiException(GeminiErrorKind.BLOCKED_PROMPT, 200, reason,
+            throw GeminiException.create(GeminiErrorKind.BLOCKED_PROMPT, 200, reason,
                     "prompt blocked: " + reason + " (" + call.label() + ")", null, null);
         }
         Candidate c = r.candidates().get(0);
         String finish = c.finishReason();
         if (finish == null) {
             // a complete answer always names its finish reason: without one the answer was cut off
-            throw new GeminiException(GeminiErrorKind.NETWORK, 200, null,
+            throw GeminiException.create(GeminiErrorKind.NETWORK, 200, null,
                     "answer ended without a finish reason (" + call.label() + ")", null, null);
         }
         if ("MAX_TOKENS".equals(finish)) {
-            throw new GeminiException(GeminiErrorKind.OUTPUT_TRUNCATED, 200, finish,
+            throw GeminiException.create(GeminiErrorKind.OUTPUT_TRUNCATED, 200, finish,
                     "finish reason MAX_TOKENS after " + usage.candidatesTokenCount() + " answer and "
                             + usage.thoughtsTokenCount() + " thinking tokens (" + call.label() + ")",
                     null, null);
         }
         if (!"STOP".equals(finish)) {
-            throw new GeminiException(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
+            throw GeminiException.create(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
                     "finish reason " + finish + " (" + call.label() + ")", null, null);
         }
         String text = c.answerText();
         if (text.isBlank()) {
-            throw new GeminiException(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
+            throw GeminiException.create(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
                     "finish reason STOP but no answer text (" + call.label() + ")", null, null);
         }
         return new GenerateResult(call.label(), call.model(), r.modelVersion(), text, finish, usage, latencyMillis,
@@ -127,7 +127,7 @@ public final class GeminiResponses {
             case 504 -> GeminiErrorKind.DEADLINE_EXCEEDED;
             default -> httpStatus >= 500 ? GeminiErrorKind.SERVER_ERROR : GeminiErrorKind.INVALID_REQUEST;
         };
-        return new GeminiException(kind, httpStatus, status, message, delay, quotaId);
+        return GeminiException.create(kind, httpStatus, status, message, delay, quotaId);
     }
 
     /** Per-day quotas and spend caps park the pipeline; everything else in a 429 is per minute. */

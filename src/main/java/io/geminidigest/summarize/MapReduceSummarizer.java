@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.geminidigest.chunk.Chunk;
-import io.geminidigest.chunk.TextChunker;
+import io.geminidigest.chunk.TextPacker;
 import io.geminidigest.chunk.TokenEstimator;
 import io.geminidigest.gemini.GeminiCall;
 import io.geminidigest.gemini.GeminiRest.Content;
@@ -88,7 +88,7 @@ public final class MapReduceSummarizer {
         }
         List<String> parts = answers.stream().map(a -> a.text().strip()).toList();
         int budget = run.plan().budget().tokens();
-        List<List<Integer>> groups = TextChunker.pack(parts, budget, estimator.estimate(PART_SEPARATOR));
+        List<List<Integer>> groups = new TextPacker(estimator).pack(parts, budget, estimator.estimate(PART_SEPARATOR));
         if (groups.size() >= parts.size()) {
             throw new IllegalStateException("the part summaries are too long to combine within the budget of " + budget
                     + " tokens; lower summarize.max-output-tokens");

@@ -1,0 +1,195 @@
+package io.geminidigest.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.ResourceHelper;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.geminidigest.chunk.ChunkBudget;
+import io.geminidigest.chunk.TokenEstimator;
+import io.geminidigest.extract.ExtractionLimits;
+import io.geminidigest.extract.IsolatedExtractor;
+import io.geminidigest.gemini.GeminiResponses;
+import io.geminidigest.gemini.PriceTable;
+import io.geminidigest.gemini.Secrets;
+import io.geminidigest.job.ContentHasher;
+import io.geminidigest.job.JdbcContentIndex;
+import io.geminidigest.limits.RetryPolicy;
+import io.geminidigest.summarize.ChunkPlanner;
+import io.geminidigest.summarize.MapReduceSummarizer;
+import io.geminidigest.summarize.PromptTemplates;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Wires the beans the route files use, from the configuration. Every setting is read here once, at start-up; the
+ * beans themselves hold values, not configuration lookups.
+ */
+public final class DigestConfiguration implements CamelConfiguration {
+
+    private final RunTracker tracker;
+
+    public DigestConfiguration(RunTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings s = new Settings(context.getPropertiesComponent());
+        var registry = context.getRegistry();
+
+        String apiKey = s.get("gemini.api-key", "").strip();
+        boolean keyConfigured = !apiKey.isEmpty();
+        Secrets.register(apiKey);
+        String model = s.get("gemini.model", "gemini-3-pro-preview");
+        String baseUrl = s.get("gemini.base-url", "https://generativelanguage.googleapis.com");
+        Path outputDir = Path.of(s.get("output.dir", "data-out")).toAbsolutePath().normalize();
+        Path inputDir = Path.of(s.get("ingest.dir", "data-in")).toAbsolutePath().normalize();
+        // the routes see absolute folders, and whether this run may call Gemini at all
+        context.getPropertiesComponent().addOverrideProperty("ingest.dir", inputDir.toString());
+        context.getPropertiesComponent().addOverrideProperty("output.dir", outputDir.toString());
+        context.getPropertiesComponent().addOverrideProperty("gemini.estimate-only", Boolean.toString(!keyConfigured));
+        Path stateDir = Path.of(s.get("state.dir", outputDir.resolve(".gemini-digest").toString()))
+                .toAbsolutePath().normalize();
+
+        ObjectMapper json = new ObjectMapper();
+        ObjectMapper prettyJson = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        registry.bind("prettyJson", prettyJson);
+
+        // store
+        String storeUrl = s.get("store.url", "");
+        if (storeUrl.isBlank()) {
+            storeUrl = "jdbc:h2:file:" + stateDir.resolve("store") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        JdbcContentIndex index = new JdbcContentIndex(storeUrl, s.get("store.user", ""), s.get("store.password", ""));
+        int released = index.releaseUnfinished();
+        if (released > 0) {
+            org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).info(
+                    "released {} document(s) left unfinished by an earlier run: they will be processed again",
+                    released);
+        }
+        registry.bind("contentIndex", index);
+        registry.bind("folderJobs", new FolderJobs(new ContentHasher()));
+        registry.bind("pipeline", new PipelineSupport(index, outputDir));
+
+        // extraction
+        ExtractionLimits limits = ExtractionLimits.defaults()
+                .withMaxChars(s.getInt("extract.max-chars", 5_000_000))
+                .withMaxBytes(s.getLong("extract.max-bytes", 200L * 1024 * 1024))
+                .withTimeout(Duration.ofSeconds(s.getInt("extract.timeout-seconds", 120)))
+                .withMaxEmbeddedDepth(s.getInt("extract.max-embedded-depth", 3))
+                .withMaxEmbeddedCount(s.getInt("extract.max-embedded-count", 1000))
+                .withWorkerHeap(s.get("extract.worker-heap", "768m"))
+                .withWorkers(s.getInt("extract.workers", 2))
+                .withPdfPassword(blankToNull(s.get("extract.pdf-password", "")));
+        registry.bind("documentExtractor", new IsolatedExtractor(limits));
+
+        // chunking and summaries
+        TokenEstimator estimator = new TokenEstimator(s.getDouble("chunk.estimate-safety-factor", 1.1));
+        PromptTemplates templates = new PromptTemplates(
+                load(context, s.get("summarize.prompt.system", "classpath:prompts/system.txt")),
+                load(context, s.get("summarize.prompt.single", "classpath:prompts/summarize-single.txt")),
+                load(context, s.get("summarize.prompt.map", "classpath:prompts/summarize-map.txt")),
+                load(context, s.get("summarize.prompt.reduce", "classpath:prompts/summarize-reduce.txt")));
+        Integer thinkingBudget = s.get("gemini.thinking-budget", "").isBlank() ? null
+                : s.getInt("gemini.thinking-budget", -1);
+        MapReduceSummarizer summarizer = new MapReduceSummarizer(templates, estimator,
+                new MapReduceSummarizer.Settings(model, s.getInt("summarize.max-output-tokens", 8192),
+                        s.getDouble("gemini.temperature", 1.0),
+                        thinkingBudget == null ? blankToNull(s.get("gemini.thinking-level", "")) : null,
+                        thinkingBudget, blankToNull(s.get("summarize.language", "")),
+                        s.getInt("gemini.long-context-tokens", 100_000)));
+        registry.bind("mapReduce", summarizer);
+        ModelBudget modelBudget = new ModelBudget(s.getInt("chunk.pricing-cliff-tokens", 200_000),
+                s.getDouble("chunk.cliff-margin", 0.05), s.getInt("ratelimit.tokens-per-minute", 0),
+                summarizer.templateTokens(), s.getInt("chunk.reserved-output-tokens", 8192));
+        ChunkBudget initial = modelBudget.forModel(s.getInt("gemini.default-input-token-limit", 1_048_576));
+        ChunkPlanner planner = new ChunkPlanner(estimator, initial, s.getInt("chunk.overlap-tokens", 0),
+                s.getDouble("chunk.confirm-near-fraction", 0.9));
+        registry.bind("chunkPlanner", planner);
+        registry.bind("modelBudget", modelBudget);
+        registry.bind("orderedResults", new GroupedBodyAggregationStrategy());
+        ExecutorService summarizePool = context.getExecutorServiceManager().newFixedThreadPool(this,
+                "summarize", s.getInt("summarize.concurrency", 4));
+        registry.bind("summarizeExecutor", summarizePool);
+
+        PriceTable prices = new PriceTable(s.getDouble("price.input-per-million", 2.0),
+                s.getDouble("price.output-per-million", 12.0),
+                s.getDouble("price.input-per-million-over-cliff", 4.0),
+                s.getDouble("price.output-per-million-over-cliff", 18.0),
+                s.getInt("price.cliff-tokens", 200_000));
+        registry.bind("reports", new Reports(prices, model, 600, 2000));
+
+        // the gateway
+        MeterRegistry meters = new SimpleMeterRegistry();
+        registry.bind("meterRegistry", meters);
+        GatewayMetrics metrics = new GatewayMetrics(meters);
+        RetryPolicy retry = new RetryPolicy(s.getInt("gemini.retry.max-attempts", 6),
+                Duration.ofMillis(s.getLong("gemini.retry.initial-delay-ms", 1000)),
+                s.getDouble("gemini.retry.multiplier", 2.0),
+                Duration.ofMillis(s.getLong("gemini.retry.max-delay-ms", 32_000)));
+        GatewaySupport gateway = new GatewaySupport(json, new GeminiResponses(json), retry, keyConfigured,
+                Duration.ofSeconds(s.getInt("gemini.circuit.wait-seconds", 30)), metrics);
+        registry.bind("gateway", gateway);
+        registry.bind("geminiBeforeRetry", (org.apache.camel.Processor) gateway::beforeRetry);
+        Duration connect = Duration.ofSeconds(s.getInt("gemini.timeout.connect-seconds", 10));
+        registry.bind("geminiTextClient", new GeminiHttpClients(apiKey, baseUrl, connect,
+                Duration.ofSeconds(s.getInt("gemini.timeout.text-seconds", 120))));
+        registry.bind("geminiLongContextClient", new GeminiHttpClients(apiKey, baseUrl, connect,
+                Duration.ofSeconds(s.getInt("gemini.timeout.long-context-seconds", 600))));
+        registry.bind("geminiMediaClient", new GeminiHttpClients(apiKey, baseUrl, connect,
+                Duration.ofSeconds(s.getInt("gemini.timeout.media-seconds", 900))));
+        registry.bind("geminiAccess", new GeminiAccess(keyConfigured, model));
+
+        tracker.setOnce(s.getBoolean("run.once", false));
+        registry.bind("runTracker", tracker);
+    }
+
+    private static String load(CamelContext context, String location) throws IOException {
+        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(context, location)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** Typed reads of the configuration, with defaults for keys that are not set. */
+    record Settings(PropertiesComponent properties) {
+        String get(String key, String def) {
+            return properties.resolveProperty(key).map(String::strip).orElse(def);
+        }
+
+        int getInt(String key, int def) {
+            String v = get(key, "");
+            return v.isEmpty() ? def : Integer.parseInt(v);
+        }
+
+        long getLong(String key, long def) {
+            String v = get(key, "");
+            return v.isEmpty() ? def : Long.parseLong(v);
+        }
+
+        double getDouble(String key, double def) {
+            String v = get(key, "");
+            return v.isEmpty() ? def : Double.parseDouble(v);
+        }
+
+        boolean getBoolean(String key, boolean def) {
+            String v = get(key, "");
+            return v.isEmpty() ? def : Boolean.parseBoolean(v);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.geminidigest.app;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.geminidigest.gemini.GeminiCall;
+import io.geminidigest.gemini.GeminiErrorKind;
+import io.geminidigest.gemini.GeminiException;
+import io.geminidigest.gemini.GeminiResponses;
+import io.geminidigest.gemini.GenerateResult;
+import io.geminidigest.gemini.Secrets;
+import io.geminidigest.limits.RetryPolicy;
+
+/**
+ * The Java side of the gateway route ({@code routes/gemini-gateway.camel.yaml}): request body, answer mapping, and the
+ * retry decisions of the route's error handler. Holds no connection: the route makes the HTTP call.
+ */
+public final class GatewaySupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest.gateway");
+
+    public static final String CALL = "geminiCall";
+    public static final String SENT_AT = "geminiSentAt";
+    public static final String CLIENT = "geminiHttpClient";
+
+    private final ObjectMapper mapper;
+    private final GeminiResponses responses;
+    private final RetryPolicy retryPolicy;
+    private final boolean keyConfigured;
+    private final Duration circuitOpenWait;
+    private final GatewayMetrics metrics;
+
+    public GatewaySupport(ObjectMapper mapper, GeminiResponses responses, RetryPolicy retryPolicy,
+            boolean keyConfigured, Duration circuitOpenWait, GatewayMetrics metrics) {
+        this.mapper = mapper;
+        this.responses = responses;
+        this.retryPolicy = retryPolicy;
+        this.keyConfigured = keyConfigured;
+        this.circuitOpenWait = circuitOpenWait;
+        this.metrics = metrics;
+    }
+
+    /** First step of every attempt: checks the call and names the HTTP client (timeout class) to use. */
+    public void prepare(Exchange exchange) throws JsonProcessingException {
+        GeminiCall call = exchange.getProperty(CALL, GeminiCall.class);
+        if (call == null) {
+            throw new IllegalArgumentException("the gateway takes a GeminiCall in the exchange property " + CALL);
+        }
+        if (!keyConfigured) {
+            throw new GeminiException(GeminiErrorKind.NO_API_KEY, "GEMINI_API_KEY is not set");
+        }
+        exchange.setProperty(CLIENT, switch (call.timeoutClass()) {
+            case TEXT -> "geminiTextClient";
+            case LONG_CONTEXT -> "geminiLongContextClient";
+            case MEDIA -> "geminiMediaClient";
+        });
+        exchange.getMessage().setHeader(Exchange.HTTP_METHOD, call.kind().httpMethod());
+        exchange.getMessage().setHeader(Exchange.HTTP_PATH, "/v1beta/" + call.path());
+        if (call.payload() != null) {
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+            exchange.getMessage().setBody(mapper.writeValueAsBytes(call.payload()));
+        } else {
+            exchange.getMessage().setBody(null);
+        }
+        exchange.setProperty(SENT_AT, System.nanoTime());
+    }
+
+    /**
+     * Inside the circuit breaker: a 5xx answer throws (so that it counts as the service failing); everything else,
+     * success or client error, passes to {@link #readAnswer}.
+     */
+    public void failOnServerError(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status != null && status >= 500) {
+            readAnswer(exchange);
+        }
+    }
+
+    /** Maps the HTTP answer to a typed result, or throws the typed error. */
+    public Object readAnswer(Exchange exchange) {
+        GeminiCall call = exchange.getProperty(CALL, GeminiCall.class);
+        long sentAt = exchange.getProperty(SENT_AT, Long.class);
+        long latencyMillis = (System.nanoTime() - sentAt) / 1_000_000;
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String body = exchange.getMessage().getBody(String.class);
+        try {
+            Object result = responses.map(call, status == null ? 0 : status, body, latencyMillis);
+            metrics.answered(call, status == null ? 0 : status, result);
+            return result;
+        } catch (GeminiException e) {
+            metrics.failed(call, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The error handler's {@code onExceptionOccurred}: decides the delay before the next attempt (Camel reads it
+     * from the {@code CamelRedeliveryDelay} header) and logs one line per failed attempt.
+     */
+    public void beforeRetry(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        int attempts = attempts(exchange);
+        GeminiCall call = exchange.getProperty(CALL, GeminiCall.class);
+        String label = call == null ? "?" : call.label();
+        Optional<Duration> delay = delayFor(failure, attempts);
+        if (delay.isPresent()) {
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.get().toMillis());
+            LOG.warn("Gemini call '{}' failed (attempt {} of {}): {}; retrying in {} ms", label, attempts,
+                    retryPolicy.maxAttempts(), describe(failure), delay.get().toMillis());
+        } else {
+            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        }
+    }
+
+    /** The error handler's {@code retryWhile}. */
+    public boolean shouldRetry(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return delayFor(failure, attempts(exchange)).isPresent();
+    }
+
+    Optional<Duration> delayFor(Throwable failure, int attempts) {
+        if (isCircuitOpen(failure)) {
+            // the circuit breaker holds calls back: wait for it rather than failing the document
+            return Optional.of(circuitOpenWait);
+        }
+        return retryPolicy.nextDelay(failure, attempts);
+    }
+
+    static boolean isCircuitOpen(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int attempts(Exchange exchange) {
+        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        return (redeliveries == null ? 0 : redeliveries) + 1;
+    }
+
+    static String describe(Throwable failure) {
+        Throwable t = RetryPolicy.unwrap(failure);
+        if (t instanceof GeminiException g) {
+            return g.summary();
+        }
+        return Secrets.mask(t.getClass().getSimpleName() + ": " + t.getMessage());
+    }
+
+    /** For the sidecar and logs: what answered. */
+    public static String modelOf(GenerateResult r) {
+        return r.modelVersion() != null ? r.modelVersion() : r.model();
+    }
+}

@@ -1,0 +1,76 @@
+package io.geminidigest.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.geminidigest.extract.Extracted;
+import io.geminidigest.job.Claim;
+import io.geminidigest.job.ContentIndex;
+import io.geminidigest.job.Job;
+import io.geminidigest.output.ErrorReport;
+import io.geminidigest.summarize.SummaryInput;
+
+/**
+ * Small steps of the job pipeline that the route files call by name: claiming and releasing content, and the names of
+ * the outputs. Exchange properties it reads: {@code job}, {@code claim}.
+ */
+public final class PipelineSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest.pipeline");
+
+    public static final String JOB = "job";
+    public static final String CLAIM = "claim";
+
+    private final ContentIndex index;
+    private final Path outputDir;
+
+    public PipelineSupport(ContentIndex index, Path outputDir) {
+        this.index = index;
+        this.outputDir = outputDir;
+    }
+
+    public Claim claim(Job job) {
+        return index.claim(job.sha256(), job.name());
+    }
+
+    /** After the outputs are written: the content is summarized; a stale error report of an earlier try goes. */
+    public void complete(Job job) throws IOException {
+        index.complete(job.sha256(), job.name(), job.name() + ".summary.md");
+        Files.deleteIfExists(outputDir.resolve(job.name() + ".error.json"));
+    }
+
+    /** The job failed, or only an estimate was made: the same content may be tried again. */
+    public void release(Exchange exchange) {
+        Job job = exchange.getProperty(JOB, Job.class);
+        Claim claim = exchange.getProperty(CLAIM, Claim.class);
+        if (job != null && claim != null && claim.isNew()) {
+            index.release(job.sha256());
+        }
+    }
+
+    public SummaryInput summaryInput(Job job, Extracted extracted) {
+        return new SummaryInput(job.name(), extracted.metadata().title(), extracted.metadata().language(),
+                extracted.text());
+    }
+
+    /** Wall time of a step that started at {@code start}. */
+    public long millisSince(java.util.Date start) {
+        return System.currentTimeMillis() - start.getTime();
+    }
+
+    /** Logs one line for a failed document. */
+    public void logFailure(ErrorReport report) {
+        LOG.warn("{} failed ({}): {} -> {}", report.source(), report.outcome(), report.message(), report.movedTo());
+    }
+
+    public void logSuccess(Job job, io.geminidigest.output.Sidecar sidecar) {
+        LOG.info("{}: {} ({} calls, {} tokens in, {} out, ${})", job.name(), sidecar.status(),
+                sidecar.totals().calls(), sidecar.totals().promptTokens(), sidecar.totals().outputTokens(),
+                sidecar.costUsd());
+    }
+}

@@ -1,0 +1,215 @@
+package io.geminidigest.app;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.geminidigest.chunk.Chunk;
+import io.geminidigest.extract.DocumentMetadata;
+import io.geminidigest.extract.Extracted;
+import io.geminidigest.extract.ExtractionException;
+import io.geminidigest.gemini.GeminiErrorKind;
+import io.geminidigest.gemini.GeminiException;
+import io.geminidigest.gemini.GenerateResult;
+import io.geminidigest.gemini.PriceTable;
+import io.geminidigest.gemini.Secrets;
+import io.geminidigest.job.Claim;
+import io.geminidigest.job.Job;
+import io.geminidigest.limits.RetryPolicy;
+import io.geminidigest.output.ErrorReport;
+import io.geminidigest.output.Sidecar;
+import io.geminidigest.output.Sidecar.CallInfo;
+import io.geminidigest.output.Sidecar.ChunkingInfo;
+import io.geminidigest.output.Sidecar.DocumentInfo;
+import io.geminidigest.output.Sidecar.ExtractionInfo;
+import io.geminidigest.output.Sidecar.Timings;
+import io.geminidigest.output.Sidecar.Totals;
+import io.geminidigest.summarize.ChunkPlan;
+import io.geminidigest.summarize.SummaryRun;
+
+/**
+ * Builds what the output step writes: the summary Markdown, the JSON sidecar (for a summary, an estimate or a
+ * duplicate) and the error report. Pure: no I/O.
+ */
+public final class Reports {
+
+    private final PriceTable prices;
+    private final String model;
+    private final int estimatedMapOutputTokens;
+    private final int estimatedReduceOutputTokens;
+
+    public Reports(PriceTable prices, String model, int estimatedMapOutputTokens, int estimatedReduceOutputTokens) {
+        this.prices = prices;
+        this.model = model;
+        this.estimatedMapOutputTokens = estimatedMapOutputTokens;
+        this.estimatedReduceOutputTokens = estimatedReduceOutputTokens;
+    }
+
+    /** The summary file: the summary itself, with a one-line header naming the source. */
+    public String summaryMarkdown(Job job, SummaryRun run) {
+        return run.summary().strip() + "\n";
+    }
+
+    public Sidecar summarySidecar(Job job, Extracted extracted, ChunkPlan plan, SummaryRun run, Instant startedAt,
+            Long extractMillis) {
+        List<CallInfo> calls = new ArrayList<>();
+        long in = 0;
+        long out = 0;
+        long thinking = 0;
+        double cost = 0;
+        String version = null;
+        for (GenerateResult r : run.answers()) {
+            var u = r.usage();
+            double c = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
+            calls.add(new CallInfo(r.label(), r.modelVersion(), u.promptTokenCount(), u.candidatesTokenCount(),
+                    u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(), round(c), null));
+            in += u.promptTokenCount();
+            out += u.candidatesTokenCount();
+            thinking += u.thoughtsTokenCount();
+            cost += c;
+            version = r.modelVersion() != null ? r.modelVersion() : version;
+        }
+        List<String> warnings = warnings(extracted);
+        return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), extracted.metadata().detectedType(),
+                document(extracted), extraction(extracted), model, version, chunking(plan, run.levels()), calls,
+                new Totals(calls.size(), in, out, thinking), round(cost),
+                timings(startedAt, extractMillis), warnings.isEmpty() ? null : warnings, null, null);
+    }
+
+    /**
+     * No API key: what the summary would take. Map calls are known (one per chunk, or one for the whole document);
+     * the reduce levels are estimated from the configured output sizes.
+     */
+    public Sidecar estimateSidecar(Job job, Extracted extracted, ChunkPlan plan, int templateTokens,
+            Instant startedAt, Long extractMillis) {
+        List<CallInfo> calls = new ArrayList<>();
+        long in = 0;
+        long out = 0;
+        double cost = 0;
+        int n = plan.chunks().size();
+        for (Chunk c : plan.chunks()) {
+            int prompt = c.estimatedTokens() + templateTokens;
+            int output = n == 1 ? estimatedReduceOutputTokens : estimatedMapOutputTokens;
+            double callCost = prices.cost(prompt, output);
+            calls.add(new CallInfo(n == 1 ? "summary" : "map " + (c.index() + 1) + "/" + n, null, prompt, output, 0,
+                    0, null, round(callCost), true));
+            in += prompt;
+            out += output;
+            cost += callCost;
+        }
+        int levels = 1;
+        if (n > 1) {
+            // summaries are combined in groups that fit the budget until one remains
+            int parts = n;
+            while (parts > 1) {
+                int perGroup = Math.max(2, plan.budget().tokens() / Math.max(1, estimatedMapOutputTokens));
+                int groups = (parts + perGroup - 1) / perGroup;
+                levels++;
+                for (int g = 0; g < groups; g++) {
+                    int members = Math.min(perGroup, parts - g * perGroup);
+                    int prompt = members * estimatedMapOutputTokens + templateTokens;
+                    int output = groups == 1 ? estimatedReduceOutputTokens : estimatedMapOutputTokens;
+                    double callCost = prices.cost(prompt, output);
+                    calls.add(new CallInfo("reduce " + (g + 1) + "/" + groups + " (level " + levels + ")", null,
+                            prompt, output, 0, 0, null, round(callCost), true));
+                    in += prompt;
+                    out += output;
+                    cost += callCost;
+                }
+                parts = groups;
+            }
+        }
+        List<String> warnings = warnings(extracted);
+        return new Sidecar(Sidecar.ESTIMATED, job.name(), job.sha256(), job.bytes(),
+                extracted.metadata().detectedType(), document(extracted), extraction(extracted), model, null,
+                chunking(plan, levels), calls, new Totals(calls.size(), in, out, 0), round(cost),
+                timings(startedAt, extractMillis), warnings.isEmpty() ? null : warnings,
+                "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates "
+                        + "(thinking tokens not included). The input was left in place.",
+                null);
+    }
+
+    public Sidecar duplicateSidecar(Job job, Claim claim, Instant startedAt) {
+        String note = claim.state() == Claim.State.DONE
+                ? "the same content was already summarized as " + claim.source() + "; nothing was sent to Gemini"
+                : "the same content is being summarized right now as " + claim.source()
+                        + "; nothing was sent to Gemini";
+        return new Sidecar(Sidecar.DUPLICATE, job.name(), job.sha256(), job.bytes(), null, null, null, null, null,
+                null, List.of(), new Totals(0, 0, 0, 0), 0.0, timings(startedAt, null), null, note, claim.source());
+    }
+
+    /** A readable error for any failure of a document. */
+    public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo) {
+        Classified c = classify(failure);
+        return new ErrorReport("failed", job != null ? job.name() : sourceName, job != null ? job.sha256() : null,
+                stage != null ? stage : c.stage, c.outcome, Secrets.mask(c.message), c.advice, movedTo,
+                Instant.now().toString());
+    }
+
+    /** Whether a failure means nothing can succeed until the user fixes the configuration. */
+    public boolean isFatal(Throwable failure) {
+        Throwable t = RetryPolicy.unwrap(failure);
+        return t instanceof GeminiException g && g.kind().handling() == GeminiErrorKind.Handling.FATAL_CONFIGURATION;
+    }
+
+    record Classified(String stage, String outcome, String message, String advice) {
+    }
+
+    static Classified classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ExtractionException e) {
+                return new Classified("extract", kebab(e.failure().name()), e.getMessage(), e.failure().advice());
+            }
+            if (t instanceof GeminiException g) {
+                return new Classified("summarize", kebab(g.kind().name()), g.summary(), g.kind().advice());
+            }
+        }
+        Throwable t = RetryPolicy.unwrap(failure);
+        if (t instanceof java.io.IOException) {
+            return new Classified("summarize", "network", t.getClass().getSimpleName() + ": " + t.getMessage(),
+                    GeminiErrorKind.NETWORK.advice());
+        }
+        return new Classified("pipeline", "internal-error",
+                failure.getClass().getSimpleName() + ": " + failure.getMessage(),
+                "this is a bug in gemini-digest: report it with this file; move the input back to retry");
+    }
+
+    private static String kebab(String enumName) {
+        return enumName.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    private static List<String> warnings(Extracted extracted) {
+        List<String> w = new ArrayList<>();
+        if (extracted.stats().truncated()) {
+            w.add("the text was cut at extract.max-chars (" + extracted.stats().chars() + " characters kept)");
+        }
+        return w;
+    }
+
+    private static DocumentInfo document(Extracted e) {
+        DocumentMetadata m = e.metadata();
+        return new DocumentInfo(m.title(), m.author(), m.language(), m.pageCount(), m.encoding());
+    }
+
+    private static ExtractionInfo extraction(Extracted e) {
+        return new ExtractionInfo(e.stats().chars(), e.stats().truncated(), e.stats().millis(),
+                e.stats().embeddedDocuments());
+    }
+
+    private static ChunkingInfo chunking(ChunkPlan plan, int levels) {
+        return new ChunkingInfo(plan.budget().tokens(), plan.budget().limitedBy(), plan.chunks().size(),
+                plan.estimatedTokens(), plan.chunks().stream().map(Chunk::estimatedTokens).toList(), levels);
+    }
+
+    private static Timings timings(Instant startedAt, Long extractMillis) {
+        Instant now = Instant.now();
+        long total = Duration.between(startedAt, now).toMillis();
+        long extract = extractMillis == null ? 0 : extractMillis;
+        return new Timings(startedAt.toString(), now.toString(), extract, Math.max(0, total - extract), total);
+    }
+
+    private static double round(double usd) {
+        return Math.round(usd * 1_000_000d) / 1_000_000d;
+    }
+}

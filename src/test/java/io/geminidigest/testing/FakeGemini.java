@@ -1,0 +1,441 @@
+package io.geminidigest.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * An in-process, <b>strict</b> fake of Google's Gemini REST API (v1beta) for tests, on the JDK's
+ * {@link HttpServer} bound to {@code 127.0.0.1} on a free port.
+ *
+ * <p>It answers like the real API as described in {@code gemini-rest-notes.md}: same URLs, same JSON shapes, same
+ * error envelope and messages, same 429 bodies (QuotaFailure / Help / RetryInfo). It is strict on purpose: unknown
+ * fields, malformed parts, missing or wrong API keys, leaked Camel headers, wrong paths and methods are rejected,
+ * so a client that passes against the fake sends requests the real API accepts.
+ *
+ * <pre>{@code
+ * try (FakeGemini gemini = FakeGemini.start(FakeGemini.Config.defaults().withTimeScale(0.01))) {
+ *     gemini.limits(60, 32_000, 0).respondWith(call -> Answer.text("{\"ok\":true}"));
+ *     // point the client at gemini.baseUrl() with key FakeGemini.KEY ...
+ *     assertThat(gemini.count(":generateContent")).isEqualTo(1);
+ * }
+ * }</pre>
+ *
+ * <h2>Areas</h2>
+ * Requests are dispatched to {@link ApiArea}s: {@link ModelsApi} ({@code GET /v1beta/models[/{id}]}) and
+ * {@link GenerateApi} ({@code :generateContent}, {@code :streamGenerateContent}, {@code :countTokens}). Rate limits
+ * live in {@link QuotaLimiter}, scripted and random failures in the fault queue here. A Files API can be added as a
+ * further area ({@code /v1beta/files}, {@code /upload/v1beta/files}) without touching the others.
+ *
+ * <h2>Time</h2>
+ * {@link Config#timeScale()} shrinks the rate-limit windows: with {@code 0.01} a "minute" lasts 0.6 s and a "day"
+ * 864 s. Retry delays in 429 bodies are wall-clock, i.e. already scaled.
+ *
+ * <p>All methods are thread-safe; configuration methods return {@code this} for chaining and may be called while
+ * requests are running.
+ */
+public final class FakeGemini implements AutoCloseable {
+
+    /** The API key accepted by default. */
+    public static final String KEY = "fake-gemini-key-for-tests";
+    /** The model served by default (1,048,576 input / 65,536 output tokens). */
+    public static final String DEFAULT_MODEL = "gemini-3-pro-preview";
+
+    static final String MISSING_KEY_MESSAGE = "Method doesn't allow unregistered callers (callers without established "
+            + "identity). Please use API Key or other form of API consumer identity to call this API.";
+    static final String INVALID_KEY_MESSAGE = "API key not valid. Please pass a valid API key.";
+
+    /**
+     * Start-up settings.
+     *
+     * @param timeScale wall-clock seconds per fake second for rate-limit windows (1.0 = real time)
+     * @param threads   size of the server's thread pool (concurrent requests being answered)
+     */
+    public record Config(double timeScale, int threads) {
+
+        public Config {
+            if (!(timeScale > 0)) {
+                throw new IllegalArgumentException("timeScale must be > 0");
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1");
+            }
+        }
+
+        /** Real time, 16 threads. */
+        public static Config defaults() {
+            return new Config(1.0, 16);
+        }
+
+        public Config withTimeScale(double scale) {
+            return new Config(scale, threads);
+        }
+
+        public Config withThreads(int n) {
+            return new Config(timeScale, n);
+        }
+    }
+
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, the body then waits for the
+        // client's delayed ACK (~40 ms per request). Read once, when the first HttpServer is created in this JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final Config config;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ModelsApi models = new ModelsApi();
+    private final QuotaLimiter limiter;
+    private final List<ApiArea> areas;
+
+    private final Set<String> validKeys = ConcurrentHashMap.newKeySet();
+    private volatile Function<GenerateCall, Answer> responder = FakeGemini::defaultAnswer;
+    private final ArrayDeque<Fault> scriptedFaults = new ArrayDeque<>();
+    private Random randomFaults;
+    private double p5xx;
+    private double pDrop;
+
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentSkipListMap<Long, RecordedRequest> recorded = new ConcurrentSkipListMap<>();
+    private final Map<Integer, AtomicInteger> statusCounts = new ConcurrentHashMap<>();
+
+    private FakeGemini(Config config) throws IOException {
+        this.config = config;
+        this.limiter = new QuotaLimiter(config.timeScale());
+        this.areas = List.of(models, new GenerateApi(this));
+        validKeys.add(KEY);
+        models.put(new FakeModel(DEFAULT_MODEL, 1_048_576, 65_536));
+
+        AtomicInteger threadNo = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(config.threads(), r -> {
+            Thread t = new Thread(r, "fake-gemini-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** Starts a fake with {@link Config#defaults()}. */
+    public static FakeGemini start() {
+        return start(Config.defaults());
+    }
+
+    public static FakeGemini start(Config config) {
+        try {
+            return new FakeGemini(Objects.requireNonNull(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start FakeGemini", e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Stops the server at once; requests in progress are cut. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ================================================================ configuration
+
+    /** Accepts {@code key} in addition to the keys already valid ({@link #KEY} by default). */
+    public FakeGemini validKey(String key) {
+        validKeys.add(Objects.requireNonNull(key));
+        return this;
+    }
+
+    /** Serves (or redefines) a model. */
+    public FakeGemini model(String id, int inputTokenLimit, int outputTokenLimit) {
+        models.put(new FakeModel(id, inputTokenLimit, outputTokenLimit));
+        return this;
+    }
+
+    /**
+     * Rate limits per model over rolling (scaled) windows: requests per minute, input tokens per minute, requests
+     * per day; {@code 0} = unlimited. A request is charged with its {@code promptTokenCount}; a request whose own
+     * tokens exceed {@code tpm} always gets a 429.
+     */
+    public FakeGemini limits(int rpm, int tpm, int rpd) {
+        limiter.limits(rpm, tpm, rpd);
+        return this;
+    }
+
+    /**
+     * Simulates an exhausted daily quota: every generate call answers a per-day 429
+     * ({@code GenerateRequestsPerDayPerProjectPerModel}) until {@code fakeTime × timeScale} of wall clock has passed,
+     * e.g. {@code dayQuotaExhaustedFor(Duration.ofHours(8))} with time scale 0.01 lasts 288 s. The RetryInfo carries
+     * the remaining wall-clock time.
+     */
+    public FakeGemini dayQuotaExhaustedFor(Duration fakeTime) {
+        limiter.dayQuotaExhaustedFor(Duration.ofNanos(Math.round(fakeTime.toNanos() * config.timeScale())));
+        return this;
+    }
+
+    /** Wall-clock length of one fake minute ({@code 60 s × timeScale}). */
+    public Duration minute() {
+        return limiter.minute();
+    }
+
+    /** Replaces the responder deciding what the model answers (see {@link #defaultAnswer(GenerateCall)}). */
+    public FakeGemini respondWith(Function<GenerateCall, Answer> responder) {
+        this.responder = Objects.requireNonNull(responder);
+        return this;
+    }
+
+    /** Queues faults consumed one by one by the next generate calls (before random faults). */
+    public FakeGemini failNext(Fault... faults) {
+        synchronized (scriptedFaults) {
+            for (Fault f : faults) {
+                scriptedFaults.addLast(Objects.requireNonNull(f));
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Random faults for generate calls without a scripted fault: with probability {@code pDrop} the connection is
+     * dropped, with probability {@code p5xx} a 500, 503 or 504 (equally likely) is answered. Deterministic for a
+     * given seed and call order. {@code randomFaults(0, 0, 0)} switches them off.
+     */
+    public FakeGemini randomFaults(long seed, double p5xx, double pDrop) {
+        if (p5xx < 0 || pDrop < 0 || p5xx + pDrop > 1) {
+            throw new IllegalArgumentException("probabilities must be >= 0 and sum to <= 1");
+        }
+        synchronized (scriptedFaults) {
+            this.randomFaults = p5xx + pDrop > 0 ? new Random(seed) : null;
+            this.p5xx = p5xx;
+            this.pDrop = pDrop;
+        }
+        return this;
+    }
+
+    /**
+     * Forgets recorded requests and counters, clears rate-limit windows, the day-quota exhaustion and queued
+     * faults. Keys, models, limits, responder and random-fault settings stay.
+     */
+    public FakeGemini reset() {
+        recorded.clear();
+        statusCounts.clear();
+        limiter.reset();
+        synchronized (scriptedFaults) {
+            scriptedFaults.clear();
+        }
+        return this;
+    }
+
+    // ================================================================ tokens and answers
+
+    /**
+     * The fake tokenizer: per whitespace-separated word {@code ceil(chars / 4)} tokens (at least 1), plus one token
+     * per CJK / Hiragana / Katakana / Hangul character. {@code promptTokenCount} is the sum over all text parts
+     * including {@code systemInstruction}, plus 258 per {@code inlineData} / {@code fileData} part.
+     */
+    public static int countTokens(String text) {
+        return Tokenizer.count(text);
+    }
+
+    /** Tokens charged per {@code inlineData} / {@code fileData} part. */
+    public static int mediaPartTokens() {
+        return RequestValidator.MEDIA_PART_TOKENS;
+    }
+
+    /**
+     * The default responder: {@code "Summary: " + } the first 80 characters of the last user text part with
+     * whitespace collapsed.
+     */
+    public static Answer defaultAnswer(GenerateCall call) {
+        return Answer.text("Summary: " + first(call.lastUserText().trim().replaceAll("\\s+", " "), 80));
+    }
+
+    private static String first(String s, int codePoints) {
+        return s.codePointCount(0, s.length()) <= codePoints ? s : s.substring(0, s.offsetByCodePoints(0, codePoints));
+    }
+
+    // ================================================================ recording
+
+    /**
+     * All requests answered so far (rejected ones too), in arrival order. A request is recorded just before its
+     * answer is written, so once a client has a response, the request is in this list; requests still being
+     * worked on (e.g. a delayed answer) are not.
+     */
+    public List<RecordedRequest> requests() {
+        return new ArrayList<>(recorded.values());
+    }
+
+    /**
+     * Number of recorded requests whose HTTP method equals the argument (when it is all upper case, e.g.
+     * {@code "GET"}) or whose path ends with it (e.g. {@code ":generateContent"}, {@code "/models"}).
+     */
+    public int count(String pathSuffixOrMethod) {
+        boolean method = pathSuffixOrMethod.matches("[A-Z]+");
+        return (int) recorded.values().stream()
+                .filter(r -> method ? r.method().equals(pathSuffixOrMethod) : r.path().endsWith(pathSuffixOrMethod))
+                .count();
+    }
+
+    /** Number of requests answered with {@code httpStatus} ({@code 0} = dropped connection). */
+    public int countStatus(int httpStatus) {
+        AtomicInteger n = statusCounts.get(httpStatus);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Requests by answered status, sorted by status. */
+    public Map<Integer, Integer> statusCounts() {
+        Map<Integer, Integer> m = new TreeMap<>();
+        statusCounts.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** Largest {@code promptTokenCount} of any generate call that passed validation (0 if none). */
+    public int maxPromptTokensSeen() {
+        return recorded.values().stream().filter(RecordedRequest::isGenerate)
+                .mapToInt(RecordedRequest::promptTokens).max().orElse(0);
+    }
+
+    /** User texts of generate calls answered 200 (blocked prompts included), in arrival order. */
+    public List<String> userTexts() {
+        return recorded.values().stream().filter(r -> r.isGenerate() && r.status() == 200)
+                .map(RecordedRequest::userText).toList();
+    }
+
+    // ================================================================ package-private plumbing
+
+    ModelsApi models() {
+        return models;
+    }
+
+    QuotaLimiter limiter() {
+        return limiter;
+    }
+
+    Function<GenerateCall, Answer> responder() {
+        return responder;
+    }
+
+    /** The next scripted fault, else a random one, else {@code null}. */
+    Fault nextFault() {
+        synchronized (scriptedFaults) {
+            Fault f = scriptedFaults.pollFirst();
+            if (f != null || randomFaults == null) {
+                return f;
+            }
+            double r = randomFaults.nextDouble();
+            if (r < pDrop) {
+                return Fault.dropConnection();
+            }
+            if (r < pDrop + p5xx) {
+                return Fault.status(new int[] {500, 503, 504}[randomFaults.nextInt(3)]);
+            }
+            return null;
+        }
+    }
+
+    private void handle(HttpExchange exchange) {
+        Inbound req = null;
+        try {
+            long seq = sequence.incrementAndGet();
+            req = new Inbound(exchange, seq, r -> record(seq, r));
+            try {
+                dispatch(req);
+            } catch (ApiError e) {
+                req.sendError(e);
+            } catch (RuntimeException e) {
+                // a bug in the fake or in a test's responder: make it visible to the client
+                if (!req.answered()) {
+                    req.sendError(new ApiError(500, "INTERNAL", "FakeGemini failure: " + e));
+                }
+            }
+        } catch (IOException e) {
+            // client went away; nothing to answer
+        } finally {
+            if (req != null && !req.answered()) {
+                req.commit(0);
+            }
+            exchange.close();
+        }
+    }
+
+    private void record(long seq, RecordedRequest r) {
+        recorded.put(seq, r);
+        statusCounts.computeIfAbsent(r.status(), k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private void dispatch(Inbound req) throws ApiError, IOException {
+        for (String name : req.exchange.getRequestHeaders().keySet()) {
+            if (name.toLowerCase(Locale.ROOT).startsWith("camel")) {
+                throw ApiError.invalidArgument("unexpected header " + name);
+            }
+        }
+        ApiArea.Route route = null;
+        for (ApiArea area : areas) {
+            route = area.route(req);
+            if (route != null) {
+                break;
+            }
+        }
+        if (route == null) {
+            throw ApiError.notFound("The requested URL " + req.path + " was not found on this server.");
+        }
+        checkKey(req);
+        route.handle(req);
+    }
+
+    private void checkKey(Inbound req) throws ApiError {
+        String key = req.header("x-goog-api-key");
+        if (key == null) {
+            key = req.params.get("key");
+        }
+        if (key == null || key.isEmpty()) {
+            throw ApiError.permissionDenied(MISSING_KEY_MESSAGE);
+        }
+        if (!validKeys.contains(key)) {
+            ApiError e = ApiError.invalidArgument(INVALID_KEY_MESSAGE);
+            var info = Json.object().put("@type", ApiError.ERROR_INFO).put("reason", "API_KEY_INVALID")
+                    .put("domain", "googleapis.com");
+            info.putObject("metadata").put("service", "generativelanguage.googleapis.com");
+            e.detail(info);
+            throw e;
+        }
+    }
+}

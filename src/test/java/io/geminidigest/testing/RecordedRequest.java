@@ -1,0 +1,39 @@
+package io.geminidigest.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One request as the fake received it, with the status it answered. Every request is recorded, rejected ones too.
+ *
+ * @param at           arrival time (wall clock)
+ * @param method       HTTP method
+ * @param path         raw path, e.g. {@code /v1beta/models/gemini-3-pro-preview:generateContent}
+ * @param query        raw query string or {@code null}
+ * @param headers      request headers; the map is case-insensitive ({@link #header(String)})
+ * @param rawBody      body as text (UTF-8)
+ * @param body         parsed body, {@code null} when empty or not JSON
+ * @param status       HTTP status answered; {@code 0} when the connection was dropped without an answer
+ * @param model        model id addressed by the URL or {@code null}
+ * @param promptTokens fake prompt token count, {@code -1} when not computed (rejected before counting)
+ * @param userText     for generate calls that passed validation: the user text (see {@link GenerateCall#userText()}),
+ *                     else {@code null}
+ */
+public record RecordedRequest(Instant at, String method, String path, String query, Map<String, List<String>> headers,
+                              String rawBody, JsonNode body, int status, String model, int promptTokens,
+                              String userText) {
+
+    /** First value of a header (case-insensitive name), or {@code null}. */
+    public String header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** True for {@code :generateContent} and {@code :streamGenerateContent} calls. */
+    public boolean isGenerate() {
+        return path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent");
+    }
+}
