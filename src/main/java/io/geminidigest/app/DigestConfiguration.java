@@ -25,6 +25,7 @@ import io.geminidigest.gemini.PriceTable;
 import io.geminidigest.gemini.Secrets;
 import io.geminidigest.job.ContentHasher;
 import io.geminidigest.job.JdbcContentIndex;
+import io.geminidigest.limits.RateLimits;
 import io.geminidigest.limits.RetryPolicy;
 import io.geminidigest.summarize.ChunkPlanner;
 import io.geminidigest.summarize.MapReduceSummarizer;
@@ -111,8 +112,10 @@ public final class DigestConfiguration implements CamelConfiguration {
                         thinkingBudget, blankToNull(s.get("summarize.language", "")),
                         s.getInt("gemini.long-context-tokens", 100_000)));
         registry.bind("mapReduce", summarizer);
+        RateLimits rateLimits = rateLimits(s);
         ModelBudget modelBudget = new ModelBudget(s.getInt("chunk.pricing-cliff-tokens", 200_000),
-                s.getDouble("chunk.cliff-margin", 0.05), s.getInt("ratelimit.tokens-per-minute", 0),
+                s.getDouble("chunk.cliff-margin", 0.05), (int) Math.min(Integer.MAX_VALUE,
+                        rateLimits.effectiveTokensPerMinute()),
                 summarizer.templateTokens(), s.getInt("chunk.reserved-output-tokens", 8192));
         ChunkBudget initial = modelBudget.forModel(s.getInt("gemini.default-input-token-limit", 1_048_576));
         ChunkPlanner planner = new ChunkPlanner(estimator, initial, s.getInt("chunk.overlap-tokens", 0),
@@ -139,8 +142,13 @@ public final class DigestConfiguration implements CamelConfiguration {
                 Duration.ofMillis(s.getLong("gemini.retry.initial-delay-ms", 1000)),
                 s.getDouble("gemini.retry.multiplier", 2.0),
                 Duration.ofMillis(s.getLong("gemini.retry.max-delay-ms", 32_000)));
+        LimiterGate limiter = new LimiterGate(rateLimits);
+        registry.bind("limiter", limiter);
+        ParkingControl parking = new ParkingControl(context, stateDir);
+        limiter.addParkingListener(parking);
+        registry.bind("parkingControl", parking);
         GatewaySupport gateway = new GatewaySupport(json, new GeminiResponses(json), retry, keyConfigured,
-                Duration.ofSeconds(s.getInt("gemini.circuit.wait-seconds", 30)), metrics);
+                Duration.ofSeconds(s.getInt("gemini.circuit.wait-seconds", 30)), metrics, limiter);
         registry.bind("gateway", gateway);
         registry.bind("geminiBeforeRetry", (org.apache.camel.Processor) gateway::beforeRetry);
         Duration connect = Duration.ofSeconds(s.getInt("gemini.timeout.connect-seconds", 10));
@@ -151,9 +159,33 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("geminiMediaClient", new GeminiHttpClients(apiKey, baseUrl, connect,
                 Duration.ofSeconds(s.getInt("gemini.timeout.media-seconds", 900))));
         registry.bind("geminiAccess", new GeminiAccess(keyConfigured, model));
+        // exact counts near the budget: only when Gemini can be asked
+        registry.bind("tokenCounter", keyConfigured
+                ? new GatewayTokenCounter(context.createProducerTemplate(), model) : (java.util.function.ToIntFunction<String>) t -> 0);
 
         tracker.setOnce(s.getBoolean("run.once", false));
         registry.bind("runTracker", tracker);
+    }
+
+    /** The preset, with every number set in the configuration overriding it. */
+    static RateLimits rateLimits(Settings s) {
+        String preset = s.get("ratelimit.preset", "");
+        RateLimits r = preset.isEmpty() ? RateLimits.preset("free") : RateLimits.preset(preset);
+        if (!s.get("ratelimit.requests-per-minute", "").isEmpty()) {
+            r = r.withRequestsPerMinute(s.getInt("ratelimit.requests-per-minute", 0));
+        }
+        if (!s.get("ratelimit.tokens-per-minute", "").isEmpty()) {
+            r = r.withTokensPerMinute(s.getLong("ratelimit.tokens-per-minute", 0));
+        }
+        if (!s.get("ratelimit.requests-per-day", "").isEmpty()) {
+            r = r.withRequestsPerDay(s.getInt("ratelimit.requests-per-day", 0));
+        }
+        if (!s.get("ratelimit.max-in-flight", "").isEmpty()) {
+            r = r.withMaxInFlight(s.getInt("ratelimit.max-in-flight", 0));
+        }
+        return r.withMargin(s.getDouble("ratelimit.margin", RateLimits.DEFAULT_MARGIN))
+                .withDayResetZone(java.time.ZoneId.of(s.get("ratelimit.day-reset-zone", "America/Los_Angeles")))
+                .withTimeScale(s.getDouble("ratelimit.time-scale", 1.0));
     }
 
     private static String load(CamelContext context, String location) throws IOException {

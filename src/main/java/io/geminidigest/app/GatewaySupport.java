@@ -16,6 +16,7 @@ import io.geminidigest.gemini.GeminiException;
 import io.geminidigest.gemini.GeminiResponses;
 import io.geminidigest.gemini.GenerateResult;
 import io.geminidigest.gemini.Secrets;
+import io.geminidigest.limits.Permit;
 import io.geminidigest.limits.RetryPolicy;
 
 /**
@@ -29,6 +30,7 @@ public final class GatewaySupport {
     public static final String CALL = "geminiCall";
     public static final String SENT_AT = "geminiSentAt";
     public static final String CLIENT = "geminiHttpClient";
+    public static final String PERMIT = "geminiPermit";
 
     private final ObjectMapper mapper;
     private final GeminiResponses responses;
@@ -36,15 +38,34 @@ public final class GatewaySupport {
     private final boolean keyConfigured;
     private final Duration circuitOpenWait;
     private final GatewayMetrics metrics;
+    private final LimiterGate limiter;
 
     public GatewaySupport(ObjectMapper mapper, GeminiResponses responses, RetryPolicy retryPolicy,
-            boolean keyConfigured, Duration circuitOpenWait, GatewayMetrics metrics) {
+            boolean keyConfigured, Duration circuitOpenWait, GatewayMetrics metrics, LimiterGate limiter) {
         this.mapper = mapper;
         this.responses = responses;
         this.retryPolicy = retryPolicy;
         this.keyConfigured = keyConfigured;
         this.circuitOpenWait = circuitOpenWait;
         this.metrics = metrics;
+        this.limiter = limiter;
+    }
+
+    /**
+     * Before every try: waits for the rate limiter (requests and tokens per minute, requests per day, calls in
+     * flight); a request alone over the tokens-per-minute limit is refused at once. Calls that are not generation
+     * (models, countTokens) pass.
+     */
+    public void acquire(Exchange exchange) throws InterruptedException {
+        GeminiCall call = exchange.getProperty(CALL, GeminiCall.class);
+        if (!keyConfigured) {
+            throw new GeminiException(GeminiErrorKind.NO_API_KEY, "GEMINI_API_KEY is not set");
+        }
+        Permit permit = limiter.acquire(call);
+        exchange.setProperty(PERMIT, permit);
+        if (permit.metered()) {
+            metrics.limiterWaited(permit.waitMillis());
+        }
     }
 
     /** First step of every attempt: checks the call and names the HTTP client (timeout class) to use. */
@@ -90,12 +111,28 @@ public final class GatewaySupport {
         long latencyMillis = (System.nanoTime() - sentAt) / 1_000_000;
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String body = exchange.getMessage().getBody(String.class);
+        Permit permit = exchange.getProperty(PERMIT, Permit.class);
         try {
             Object result = responses.map(call, status == null ? 0 : status, body, latencyMillis);
             metrics.answered(call, status == null ? 0 : status, result);
+            if (permit != null) {
+                if (result instanceof GenerateResult r) {
+                    // the minute is charged with the server's count, not our estimate
+                    limiter.settle(call, permit, r.usage().promptTokenCount());
+                } else {
+                    limiter.release(call, permit);
+                }
+            }
             return result;
         } catch (GeminiException e) {
             metrics.failed(call, e);
+            if (e.httpStatus() == 429) {
+                limiter.onRateLimited(call, e);
+            }
+            if (permit != null && e.httpStatus() == 200) {
+                // answered (blocked, cut off): the server counted the prompt
+                limiter.settle(call, permit, Math.max(0, permit.estimatedTokens()));
+            }
             throw e;
         }
     }
@@ -112,7 +149,12 @@ public final class GatewaySupport {
         int attempts = attempts(exchange);
         GeminiCall call = exchange.getProperty(CALL, GeminiCall.class);
         String label = call == null ? "?" : call.label();
-        Optional<Duration> delay = delayFor(failure, attempts);
+        Permit permit = exchange.getProperty(PERMIT, Permit.class);
+        if (permit != null && call != null) {
+            limiter.release(call, permit); // idempotent: a settled permit stays settled
+            exchange.removeProperty(PERMIT);
+        }
+        Optional<Duration> delay = delayFor(call, failure, attempts);
         if (delay.isPresent()) {
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.get().toMillis());
             LOG.warn("Gemini call '{}' failed (attempt {} of {}): {}; retrying in {} ms", label, attempts,
@@ -126,13 +168,19 @@ public final class GatewaySupport {
     public boolean shouldRetry(Exchange exchange) {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return delayFor(failure, attempts(exchange)).isPresent();
+        return delayFor(exchange.getProperty(CALL, GeminiCall.class), failure, attempts(exchange)).isPresent();
     }
 
-    Optional<Duration> delayFor(Throwable failure, int attempts) {
+    Optional<Duration> delayFor(GeminiCall call, Throwable failure, int attempts) {
         if (isCircuitOpen(failure)) {
             // the circuit breaker holds calls back: wait for it rather than failing the document
             return Optional.of(circuitOpenWait);
+        }
+        GeminiErrorKind kind = RetryPolicy.kindOf(failure);
+        if (kind != null && kind.handling() == GeminiErrorKind.Handling.PARK && call != null) {
+            // per-day quota or spend cap: the limiter is parked; the next try waits in it until the reset, so the
+            // document waits too (it is not failed)
+            return Optional.of(limiter.parkedFor(call.model()).map(d -> d.plusMillis(50)).orElse(Duration.ofSeconds(1)));
         }
         return retryPolicy.nextDelay(failure, attempts);
     }

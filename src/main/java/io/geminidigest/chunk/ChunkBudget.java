@@ -13,8 +13,11 @@ package io.geminidigest.chunk;
  *   <li>{@code "tokens-per-minute"}: a single request can never exceed the per-minute quota
  *       ({@code 0} = unlimited).</li>
  * </ul>
- * {@code tokens() = min(cliff * (1 - margin), modelInputLimit, tpm) - promptTemplateTokens -
- * reservedOutputTokens}.
+ * {@code tokens() = min(cliff * (1 - margin) - reservedOutput, modelInputLimit - reservedOutput, tpm)
+ * - promptTemplateTokens}.
+ * <p>The output reservation is not taken from the tokens-per-minute ceiling: that quota counts input tokens only,
+ * and a request sized to the whole (margin-reduced) minute lets the limiter fill each minute with one full request
+ * instead of wasting a quarter of it.
  *
  * @param pricingCliffTokens    prompt size above which the higher price applies
  * @param cliffMargin           fraction to stay below the cliff, in {@code [0, 1)}
@@ -47,14 +50,17 @@ public record ChunkBudget(int pricingCliffTokens, double cliffMargin, int modelI
         if (!(cliffMargin >= 0 && cliffMargin < 1)) {
             throw new IllegalArgumentException("cliffMargin must be a fraction in [0, 1), was " + cliffMargin);
         }
-        long tokens = ceiling(pricingCliffTokens, cliffMargin, modelInputTokenLimit, tokensPerMinuteLimit)
+        long tokens = ceiling(pricingCliffTokens, cliffMargin, modelInputTokenLimit,
+                tpmCeiling(tokensPerMinuteLimit, reservedOutputTokens))
                 - (long) promptTemplateTokens - reservedOutputTokens;
         if (tokens < MIN_TOKENS) {
             throw new IllegalArgumentException(String.format(
                     "chunk budget too small: %d tokens (limited by %s: %d, minus prompt template %d and "
                             + "reserved output %d) is below the minimum of %d",
-                    tokens, limitName(pricingCliffTokens, cliffMargin, modelInputTokenLimit, tokensPerMinuteLimit),
-                    ceiling(pricingCliffTokens, cliffMargin, modelInputTokenLimit, tokensPerMinuteLimit),
+                    tokens, limitedBy(pricingCliffTokens, cliffMargin, modelInputTokenLimit, tokensPerMinuteLimit,
+                            reservedOutputTokens),
+                    ceiling(pricingCliffTokens, cliffMargin, modelInputTokenLimit,
+                            tpmCeiling(tokensPerMinuteLimit, reservedOutputTokens)),
                     promptTemplateTokens, reservedOutputTokens, MIN_TOKENS));
         }
     }
@@ -74,13 +80,24 @@ public record ChunkBudget(int pricingCliffTokens, double cliffMargin, int modelI
 
     /** Tokens of document text one request may carry. */
     public int tokens() {
-        return (int) (ceiling(pricingCliffTokens, cliffMargin, modelInputTokenLimit, tokensPerMinuteLimit)
+        return (int) (ceiling(pricingCliffTokens, cliffMargin, modelInputTokenLimit,
+                tpmCeiling(tokensPerMinuteLimit, reservedOutputTokens))
                 - promptTemplateTokens - reservedOutputTokens);
     }
 
     /** Which ceiling is the smallest: "pricing-cliff", "model-input-limit" or "tokens-per-minute". */
     public String limitedBy() {
-        return limitName(pricingCliffTokens, cliffMargin, modelInputTokenLimit, tokensPerMinuteLimit);
+        return limitedBy(pricingCliffTokens, cliffMargin, modelInputTokenLimit, tokensPerMinuteLimit,
+                reservedOutputTokens);
+    }
+
+    private static String limitedBy(int cliff, double margin, int modelInput, int tpm, int reserved) {
+        return limitName(cliff, margin, modelInput, tpmCeiling(tpm, reserved));
+    }
+
+    /** The tokens-per-minute quota as a ceiling comparable to the others (which still lose the output reservation). */
+    private static long tpmCeiling(int tpm, int reserved) {
+        return tpm > 0 ? (long) tpm + reserved : 0;
     }
 
     /** The same budget under a (new) tokens-per-minute quota; {@code 0} removes it. */
@@ -107,15 +124,15 @@ public record ChunkBudget(int pricingCliffTokens, double cliffMargin, int modelI
         return (int) Math.floor(cliff * (1 - margin));
     }
 
-    private static long ceiling(int cliff, double margin, int modelInput, int tpm) {
+    private static long ceiling(int cliff, double margin, int modelInput, long tpm) {
         long min = Math.min(cliffCeiling(cliff, margin), modelInput);
         return tpm > 0 ? Math.min(min, tpm) : min;
     }
 
-    private static String limitName(int cliff, double margin, int modelInput, int tpm) {
+    private static String limitName(int cliff, double margin, int modelInput, long tpm) {
         int cliffCeiling = cliffCeiling(cliff, margin);
         String name = PRICING_CLIFF;
-        int min = cliffCeiling;
+        long min = cliffCeiling;
         if (modelInput < min) {
             name = MODEL_INPUT_LIMIT;
             min = modelInput;

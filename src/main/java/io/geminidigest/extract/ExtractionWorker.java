@@ -40,7 +40,13 @@ public final class ExtractionWorker {
                 continue;
             }
             Request request = WorkerProtocol.read(line, Request.class);
-            protocol.println(WorkerProtocol.write(handle(tika, request)));
+            try {
+                protocol.println(WorkerProtocol.write(handle(tika, request)));
+            } catch (OutOfMemoryError e) {
+                // thrown by code rather than by the VM (which exits by itself with -XX:+ExitOnOutOfMemoryError):
+                // leave the same way, the parent reports it as out of memory
+                Runtime.getRuntime().halt(IsolatedExtractor.OUT_OF_MEMORY_EXIT);
+            }
         }
     }
 

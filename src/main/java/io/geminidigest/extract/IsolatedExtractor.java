@@ -97,12 +97,26 @@ public final class IsolatedExtractor implements DocumentExtractor, AutoCloseable
                 : ProcessHandle.current().info().command().orElse("java");
         return List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
                 "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
-                "-Dorg.slf4j.simpleLogger.logFile=System.err",
+                // library logging: warnings only, to stderr (stdout carries the protocol)
+                "-Dlogback.configurationFile=io/geminidigest/extract/worker-logback.xml",
+                "-Dorg.slf4j.simpleLogger.logFile=System.err", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory",
                 "-cp", System.getProperty("java.class.path"), ExtractionWorker.class.getName());
     }
 
     @Override
     public Extracted extract(Path file, String resourceName) throws ExtractionException {
+        return extract(file, resourceName, limits);
+    }
+
+    /**
+     * Extracts with limits for this one document (e.g. a longer timeout for a known big file).
+     * The pool settings of {@code documentLimits} ({@code workers}, {@code workerHeap}) are ignored:
+     * the workers run with those given to the constructor.
+     */
+    public Extracted extract(Path file, String resourceName, ExtractionLimits documentLimits)
+            throws ExtractionException {
+        Objects.requireNonNull(documentLimits, "documentLimits");
         ensureOpen();
         String name = resourceName != null ? resourceName : String.valueOf(file.getFileName());
         Slot slot;
@@ -115,7 +129,7 @@ public final class IsolatedExtractor implements DocumentExtractor, AutoCloseable
         }
         try {
             ensureOpen();
-            return slot.extract(file.toAbsolutePath(), name);
+            return slot.extract(file.toAbsolutePath(), name, documentLimits);
         } finally {
             idle.add(slot);
         }
@@ -154,7 +168,7 @@ public final class IsolatedExtractor implements DocumentExtractor, AutoCloseable
     private final class Slot {
         private WorkerProcess worker;
 
-        Extracted extract(Path file, String name) throws ExtractionException {
+        Extracted extract(Path file, String name, ExtractionLimits limits) throws ExtractionException {
             WorkerProcess process = running();
             String request = WorkerProtocol.write(new Request(requestIds.incrementAndGet(), file.toString(), name,
                     WorkerProtocol.WireLimits.of(limits)));
@@ -163,15 +177,18 @@ public final class IsolatedExtractor implements DocumentExtractor, AutoCloseable
                 response = process.call(request, STARTUP_TIMEOUT, limits.timeout());
             } catch (TimeoutException e) {
                 replace();
-                throw new ExtractionException(ExtractionFailure.TIMEOUT, name, null, "no result within "
-                        + describe(limits.timeout()) + " (extract.timeout); the parser was stopped", e);
+                throw new ExtractionException(ExtractionFailure.TIMEOUT, name, detectQuietly(file, name),
+                        "no result within " + describe(limits.timeout()) + " (extract.timeout); the parser was stopped",
+                        e);
             } catch (WorkerDiedException e) {
                 replace();
+                String type = detectQuietly(file, name);
                 if (e.exitCode() == OUT_OF_MEMORY_EXIT) {
-                    throw new ExtractionException(ExtractionFailure.TOO_LARGE, name, null,
-                            "the parser ran out of memory (heap " + limits.workerHeap() + ", extract.worker-heap)", e);
+                    throw new ExtractionException(ExtractionFailure.TOO_LARGE, name, type,
+                            "the parser ran out of memory (heap " + IsolatedExtractor.this.limits.workerHeap()
+                                    + ", extract.worker-heap)", e);
                 }
-                throw new ExtractionException(ExtractionFailure.CORRUPT, name, null,
+                throw new ExtractionException(ExtractionFailure.CORRUPT, name, type,
                         "the parser crashed the extraction worker (exit code " + e.exitCode() + ")", e);
             } catch (IllegalStateException e) {
                 replace();
@@ -236,6 +253,18 @@ public final class IsolatedExtractor implements DocumentExtractor, AutoCloseable
             } catch (IOException e) {
                 // left in the temp directory
             }
+        }
+    }
+
+    /**
+     * The type of a document whose worker timed out or died, for the error message; {@code null} if
+     * even detection fails. Only runs on those rare failures, so the parent loads Tika lazily.
+     */
+    private static String detectQuietly(Path file, String name) {
+        try {
+            return new TypeDetector().detect(file, name);
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
         }
     }
 

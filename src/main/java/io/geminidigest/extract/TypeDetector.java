@@ -1,15 +1,18 @@
 package io.geminidigest.extract;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Set;
 
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
+import org.apache.tika.exception.TikaException;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
+import org.xml.sax.SAXException;
 
 /**
  * Detects the media type of a file from its leading bytes and its name, with Tika's default
@@ -59,11 +62,22 @@ public final class TypeDetector {
         return isMedia(type) || BINARY_UNKNOWN.contains(type);
     }
 
-    /** Lazily loaded, JVM-wide Tika configuration (loading it scans the class path for parsers). */
+    /**
+     * Lazily loaded, JVM-wide Tika configuration (loading it scans the class path for parsers):
+     * {@code tika-config.xml} next to this class, which leaves out the parsers that run external programs.
+     */
     static final class TikaHolder {
-        static final TikaConfig CONFIG = TikaConfig.getDefaultConfig();
+        static final TikaConfig CONFIG = load();
 
         private TikaHolder() {
+        }
+
+        private static TikaConfig load() {
+            try (InputStream xml = TypeDetector.class.getResourceAsStream("tika-config.xml")) {
+                return xml == null ? TikaConfig.getDefaultConfig() : new TikaConfig(xml);
+            } catch (IOException | TikaException | SAXException e) {
+                throw new IllegalStateException("cannot load the Tika configuration", e);
+            }
         }
     }
 }

@@ -53,6 +53,8 @@ final class DigestRun {
         properties.put("gemini.retry.max-delay-ms", "100");
         properties.put("gemini.circuit.wait-seconds", "1");
         properties.put("extract.workers", "1");
+        // the shipped default is the free tier (5 requests a minute); tests that are not about limits run unthrottled
+        properties.put("ratelimit.preset", "tier3");
         properties.put("extract.worker-heap", "512m");
     }
 

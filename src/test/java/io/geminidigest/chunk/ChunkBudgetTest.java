@@ -24,7 +24,8 @@ class ChunkBudgetTest {
     @Test
     void tokensPerMinuteWinsWhenTight() {
         ChunkBudget budget = ChunkBudget.of(200_000, 0.05, 1_048_576, 100_000, 500, 2_000);
-        assertThat(budget.tokens()).isEqualTo(100_000 - 500 - 2_000);
+        // tokens per minute count input only: the output reservation is not taken from that ceiling
+        assertThat(budget.tokens()).isEqualTo(100_000 - 500);
         assertThat(budget.limitedBy()).isEqualTo("tokens-per-minute");
     }
 
@@ -40,7 +41,7 @@ class ChunkBudgetTest {
     void withTokensPerMinuteTightensAndLoosens() {
         ChunkBudget budget = ChunkBudget.of(1_048_576, 1_000, 4_000);
         ChunkBudget tight = budget.withTokensPerMinute(50_000);
-        assertThat(tight.tokens()).isEqualTo(45_000);
+        assertThat(tight.tokens()).isEqualTo(49_000);
         assertThat(tight.limitedBy()).isEqualTo("tokens-per-minute");
         assertThat(tight.withTokensPerMinute(0)).isEqualTo(budget);
         assertThat(budget.withTokensPerMinute(1_000_000).limitedBy()).isEqualTo("pricing-cliff");

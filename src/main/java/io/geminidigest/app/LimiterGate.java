@@ -1,0 +1,86 @@
+package io.geminidigest.app;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.geminidigest.gemini.GeminiCall;
+import io.geminidigest.gemini.GeminiException;
+import io.geminidigest.limits.GenerationLimiter;
+import io.geminidigest.limits.Parking;
+import io.geminidigest.limits.Permit;
+import io.geminidigest.limits.RateLimits;
+
+/**
+ * One {@link GenerationLimiter} per model (Gemini's limits are per project and per model), created on first use from
+ * the configured limits. Parking of any model is reported to the listeners (the ingest routes pause with it).
+ */
+public final class LimiterGate implements AutoCloseable {
+
+    private final RateLimits limits;
+    private final Map<String, GenerationLimiter> byModel = new ConcurrentHashMap<>();
+    private final List<Consumer<Optional<Parking>>> listeners = new CopyOnWriteArrayList<>();
+
+    public LimiterGate(RateLimits limits) {
+        this.limits = limits;
+    }
+
+    public RateLimits limits() {
+        return limits;
+    }
+
+    public GenerationLimiter limiter(String model) {
+        return byModel.computeIfAbsent(model, m -> {
+            GenerationLimiter l = new GenerationLimiter(limits);
+            l.addParkingListener(p -> listeners.forEach(c -> c.accept(p)));
+            return l;
+        });
+    }
+
+    public Permit acquire(GeminiCall call) throws InterruptedException {
+        return limiter(call.model()).acquire(call);
+    }
+
+    public void settle(GeminiCall call, Permit permit, int actualPromptTokens) {
+        limiter(call.model()).settle(permit, actualPromptTokens);
+    }
+
+    public void release(GeminiCall call, Permit permit) {
+        limiter(call.model()).release(permit);
+    }
+
+    public void onRateLimited(GeminiCall call, GeminiException e) {
+        limiter(call.model()).onRateLimited(e);
+    }
+
+    /** How long until the model's parking ends, if it is parked. */
+    public Optional<Duration> parkedFor(String model) {
+        return limiter(model).parking().map(p -> {
+            Duration d = Duration.between(Instant.now(), p.until());
+            return d.isNegative() ? Duration.ZERO : d;
+        });
+    }
+
+    /** The first parking in force, of any model. */
+    public Optional<Parking> parking() {
+        return byModel.values().stream().map(GenerationLimiter::parking).flatMap(Optional::stream).findFirst();
+    }
+
+    public void addParkingListener(Consumer<Optional<Parking>> listener) {
+        listeners.add(listener);
+    }
+
+    public Map<String, GenerationLimiter> limiters() {
+        return Map.copyOf(byModel);
+    }
+
+    @Override
+    public void close() {
+        byModel.values().forEach(GenerationLimiter::close);
+    }
+}
