@@ -194,9 +194,13 @@ public final class GatewaySupport {
         return false;
     }
 
+    /**
+     * Attempts made so far. Camel's error handler has already counted the failure that is being handled when it
+     * asks (the redelivery counter is 1 after the first failed try).
+     */
     private static int attempts(Exchange exchange) {
-        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return (redeliveries == null ? 0 : redeliveries) + 1;
+        Integer counter = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        return Math.max(1, counter == null ? 0 : counter);
     }
 
     static String describe(Throwable failure) {

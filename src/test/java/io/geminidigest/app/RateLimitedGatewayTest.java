@@ -24,7 +24,13 @@ import io.geminidigest.testing.RecordedRequest;
  */
 class RateLimitedGatewayTest {
 
-    private static final double SCALE = 0.01; // a "minute" lasts 600 ms
+    /**
+     * A "minute" lasts 600 ms. The pacing test uses a slower clock (3 s): on a loaded 2-core machine the time between
+     * admitting a request and its arrival at the server varies by tens of milliseconds, which is noise against a
+     * 60 s window but not against a 600 ms one.
+     */
+    private static final double SCALE = 0.01;
+    private static final double PACING_SCALE = 0.05;
 
     FakeGemini fake;
 
@@ -60,8 +66,8 @@ class RateLimitedGatewayTest {
 
     @Test
     void withLimitsAtTheServersOwnOurPacingCausesNo429() throws Exception {
-        fake = FakeGemini.start(FakeGemini.Config.defaults().withTimeScale(SCALE)).limits(60, 32_000, 0);
-        DigestRun run = run(SCALE, 60, 32_000);
+        fake = FakeGemini.start(FakeGemini.Config.defaults().withTimeScale(PACING_SCALE)).limits(60, 32_000, 0);
+        DigestRun run = run(PACING_SCALE, 60, 32_000);
         dropDocuments(run, 12);
 
         assertThat(run.once()).isEqualTo(0);
@@ -133,14 +139,16 @@ class RateLimitedGatewayTest {
         assertThat(run.json("french.utf8.txt.summary.json").path("status").asText()).isEqualTo("ok");
         // retries come within 100 ms; a pause of the breaker's wait shows it was open and calls waited for it
         List<RecordedRequest> calls = fake.requests().stream().filter(RecordedRequest::isGenerate).toList();
-        boolean paused = false;
-        for (int i = 1; i < calls.size(); i++) {
+        int firstPause = -1;
+        for (int i = 1; i < calls.size() && firstPause < 0; i++) {
             if (Duration.between(calls.get(i - 1).at(), calls.get(i).at()).toMillis() >= 1_800) {
-                paused = true;
-                assertThat(i).as("the breaker opened after the fifth failure").isEqualTo(5);
+                firstPause = i;
             }
         }
-        assertThat(paused).as("calls paused while the circuit was open").isTrue();
-        assertThat(calls).hasSize(7);
+        // five calls in the window (the preflight's success and four failures, or five failures) open it; a failed
+        // half-open probe may open it again later
+        assertThat(firstPause).as("calls paused while the circuit was open, after a run of failures")
+                .isBetween(4, 5);
+        assertThat(calls.size()).isBetween(6, 7);
     }
 }
