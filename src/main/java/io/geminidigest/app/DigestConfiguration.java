@@ -40,9 +40,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 public final class DigestConfiguration implements CamelConfiguration {
 
     private final RunTracker tracker;
+    private final MeterRegistry meters;
 
     public DigestConfiguration(RunTracker tracker) {
+        this(tracker, new SimpleMeterRegistry());
+    }
+
+    public DigestConfiguration(RunTracker tracker, MeterRegistry meters) {
         this.tracker = tracker;
+        this.meters = meters;
     }
 
     @Override
@@ -135,7 +141,6 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("reports", new Reports(prices, model, 600, 2000));
 
         // the gateway
-        MeterRegistry meters = new SimpleMeterRegistry();
         registry.bind("meterRegistry", meters);
         GatewayMetrics metrics = new GatewayMetrics(meters);
         RetryPolicy retry = new RetryPolicy(s.getInt("gemini.retry.max-attempts", 6),

@@ -40,6 +40,12 @@ public final class GeminiDigest {
 
     /** Builds Camel Main with the application's configuration; also used by the tests. */
     public static Main create(CommandLine cli, RunTracker tracker) throws IOException {
+        return create(cli, tracker, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /** Builds Camel Main with the given meter registry (where the gateway's counters go). */
+    public static Main create(CommandLine cli, RunTracker tracker, io.micrometer.core.instrument.MeterRegistry meters)
+            throws IOException {
         Main main = new Main();
         Properties overrides = new Properties();
         String external = System.getenv("GEMINI_DIGEST_CONFIG");
@@ -50,7 +56,7 @@ public final class GeminiDigest {
         }
         overrides.putAll(cli.overrides());
         main.setOverrideProperties(overrides);
-        main.configure().addConfiguration(new DigestConfiguration(tracker));
+        main.configure().addConfiguration(new DigestConfiguration(tracker, meters));
         main.addMainListener(new Startup(tracker));
         tracker.setOnComplete(main::completed);
         return main;

@@ -72,7 +72,8 @@ final class DigestRun {
     /** Copies a test sample into the input folder (under {@code as}, which may contain sub-folders). */
     DigestRun drop(String sample, String as) {
         Path target = in.resolve(as);
-        try (InputStream s = DigestRun.class.getResourceAsStream("/samples/" + sample)) {
+        String resource = sample.startsWith("/") ? sample : "/samples/" + sample;
+        try (InputStream s = DigestRun.class.getResourceAsStream(resource)) {
             if (s == null) {
                 throw new IllegalArgumentException("no test sample " + sample);
             }
@@ -106,7 +107,7 @@ final class DigestRun {
     int once() throws Exception {
         properties.put("run.once", "true");
         tracker = new RunTracker();
-        main = GeminiDigest.create(new CommandLine(Map.copyOf(properties), true, false), tracker);
+        main = GeminiDigest.create(new CommandLine(Map.copyOf(properties), true, false), tracker, meters);
         CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
             try {
                 main.run();
@@ -122,7 +123,7 @@ final class DigestRun {
     DigestRun startWatching() {
         tracker = new RunTracker();
         try {
-            main = GeminiDigest.create(new CommandLine(Map.copyOf(properties), false, false), tracker);
+            main = GeminiDigest.create(new CommandLine(Map.copyOf(properties), false, false), tracker, meters);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,6 +145,14 @@ final class DigestRun {
             running.get(60, TimeUnit.SECONDS);
         }
     }
+
+    /** The application's meter registry (after a run). */
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return meters;
+    }
+
+    private final io.micrometer.core.instrument.MeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     Path output(String name) {
         return out.resolve(name);
