@@ -16,6 +16,7 @@ import io.geminidigest.gemini.GeminiException;
 import io.geminidigest.gemini.GeminiResponses;
 import io.geminidigest.gemini.GenerateResult;
 import io.geminidigest.gemini.Secrets;
+import io.geminidigest.gemini.Upload;
 import io.geminidigest.limits.Permit;
 import io.geminidigest.limits.RetryPolicy;
 
@@ -82,13 +83,42 @@ public final class GatewaySupport {
             case LONG_CONTEXT -> "geminiLongContextClient";
             case MEDIA -> "geminiMediaClient";
         });
-        exchange.getMessage().setHeader(Exchange.HTTP_METHOD, call.kind().httpMethod());
-        exchange.getMessage().setHeader(Exchange.HTTP_PATH, "/v1beta/" + call.path());
-        if (call.payload() != null) {
-            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
-            exchange.getMessage().setBody(mapper.writeValueAsBytes(call.payload()));
-        } else {
-            exchange.getMessage().setBody(null);
+        var message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_METHOD, call.kind().httpMethod());
+        switch (call.kind()) {
+            case UPLOAD_START -> {
+                Upload.Start start = (Upload.Start) call.payload();
+                message.setHeader(Exchange.HTTP_PATH, call.path());
+                message.setHeader("X-Goog-Upload-Protocol", "resumable");
+                message.setHeader("X-Goog-Upload-Command", "start");
+                message.setHeader("X-Goog-Upload-Header-Content-Length", Long.toString(start.totalBytes()));
+                message.setHeader("X-Goog-Upload-Header-Content-Type", start.mimeType());
+                message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+                message.setBody(mapper.writeValueAsBytes(
+                        new Upload.StartBody(new Upload.DisplayName(start.displayName()))));
+            }
+            case UPLOAD_CHUNK -> {
+                Upload.Chunk chunk = (Upload.Chunk) call.payload();
+                message.setHeader(Exchange.HTTP_URI, chunk.sessionUrl());
+                message.setHeader("X-Goog-Upload-Command", chunk.last() ? "upload, finalize" : "upload");
+                message.setHeader("X-Goog-Upload-Offset", Long.toString(chunk.offset()));
+                message.setHeader(Exchange.CONTENT_TYPE, "application/octet-stream");
+                message.setBody(chunk.data());
+            }
+            case UPLOAD_QUERY -> {
+                message.setHeader(Exchange.HTTP_URI, ((Upload.Query) call.payload()).sessionUrl());
+                message.setHeader("X-Goog-Upload-Command", "query");
+                message.setBody(new byte[0]);
+            }
+            default -> {
+                message.setHeader(Exchange.HTTP_PATH, call.path());
+                if (call.payload() != null) {
+                    message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+                    message.setBody(mapper.writeValueAsBytes(call.payload()));
+                } else {
+                    message.setBody(null);
+                }
+            }
         }
         exchange.setProperty(SENT_AT, System.nanoTime());
     }
@@ -113,7 +143,9 @@ public final class GatewaySupport {
         String body = exchange.getMessage().getBody(String.class);
         Permit permit = exchange.getProperty(PERMIT, Permit.class);
         try {
-            Object result = responses.map(call, status == null ? 0 : status, body, latencyMillis);
+            var message = exchange.getMessage();
+            Object result = responses.map(call, status == null ? 0 : status, body, latencyMillis,
+                    name -> message.getHeader(name, String.class));
             metrics.answered(call, status == null ? 0 : status, result);
             if (permit != null) {
                 if (result instanceof GenerateResult r) {
@@ -175,6 +207,9 @@ public final class GatewaySupport {
         if (isCircuitOpen(failure)) {
             // the circuit breaker holds calls back: wait for it rather than failing the document
             return Optional.of(circuitOpenWait);
+        }
+        if (call != null && !call.isRetriedAsIs()) {
+            return Optional.empty(); // an upload chunk resumes from what the server has (query), not blindly
         }
         GeminiErrorKind kind = RetryPolicy.kindOf(failure);
         if (kind != null && kind.handling() == GeminiErrorKind.Handling.PARK && call != null) {

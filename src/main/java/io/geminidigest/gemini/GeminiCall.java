@@ -22,7 +22,17 @@ public record GeminiCall(String label, Kind kind, String model, Object payload, 
     public enum Kind {
         GENERATE("POST", ":generateContent"),
         COUNT_TOKENS("POST", ":countTokens"),
-        GET_MODEL("GET", "");
+        GET_MODEL("GET", ""),
+        /** Files API: start a resumable upload (payload {@link Upload.Start}). */
+        UPLOAD_START("POST", ""),
+        /** Files API: send one chunk to the upload session (payload {@link Upload.Chunk}). */
+        UPLOAD_CHUNK("POST", ""),
+        /** Files API: ask the session how many bytes arrived (payload {@link Upload.Query}). */
+        UPLOAD_QUERY("POST", ""),
+        /** Files API: read a file resource (model field holds the file name {@code files/<id>}). */
+        GET_FILE("GET", ""),
+        /** Files API: delete a file (model field holds the file name). */
+        DELETE_FILE("DELETE", "");
 
         private final String httpMethod;
         private final String suffix;
@@ -64,13 +74,32 @@ public record GeminiCall(String label, Kind kind, String model, Object payload, 
         return new GeminiCall("preflight", Kind.GET_MODEL, model, null, 0, TimeoutClass.TEXT);
     }
 
-    /** The path under {@code /v1beta/}, e.g. {@code models/gemini-2.5-flash:generateContent}. */
+    /** A Files API call: {@code model} holds a file name ({@code files/<id>}) where one is needed. */
+    public static GeminiCall files(String label, Kind kind, String fileName, Object payload) {
+        return new GeminiCall(label, kind, fileName == null ? "-" : fileName, payload, 0, TimeoutClass.MEDIA);
+    }
+
+    /**
+     * The path of the call: under {@code /v1beta/} for model and file calls ({@code models/x:generateContent},
+     * {@code files/abc}), {@code /upload/v1beta/files} to start an upload; an upload session's calls go to the
+     * absolute session URL the server gave.
+     */
     public String path() {
-        return "models/" + model + kind.suffix;
+        return switch (kind) {
+            case GENERATE, COUNT_TOKENS, GET_MODEL -> "/v1beta/models/" + model + kind.suffix;
+            case UPLOAD_START -> "/upload/v1beta/files";
+            case UPLOAD_CHUNK, UPLOAD_QUERY -> null;
+            case GET_FILE, DELETE_FILE -> "/v1beta/" + model;
+        };
     }
 
     /** Whether the call counts against the generation limits (requests and tokens per minute, requests per day). */
     public boolean isMetered() {
         return kind == Kind.GENERATE;
+    }
+
+    /** Whether the gateway may simply send the call again after a failure (an upload chunk must resume instead). */
+    public boolean isRetriedAsIs() {
+        return kind != Kind.UPLOAD_CHUNK;
     }
 }

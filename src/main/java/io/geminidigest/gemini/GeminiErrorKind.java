@@ -43,6 +43,11 @@ public enum GeminiErrorKind {
             "raise summarize.max-output-tokens (thinking counts against it) or lower thinking"),
     ANSWER_REFUSED(Handling.FAIL_DOCUMENT, "Gemini stopped without a complete answer",
             "the finish reason says why (SAFETY, RECITATION, ...); the content cannot be summarized as it is"),
+    FILE_UNAVAILABLE(Handling.FAIL_DOCUMENT, "the uploaded file is unknown, deleted or expired",
+            "nothing: the file is uploaded again; report it if it persists"),
+    FILE_NOT_ACTIVE(Handling.RETRY, "the uploaded file is not ACTIVE yet", "nothing: the call waits and is retried"),
+    FILE_PROCESSING_FAILED(Handling.FAIL_DOCUMENT, "Gemini could not process the uploaded file (state FAILED)",
+            "check that the file plays; convert it to a common format (mp3, mp4) and drop it again"),
     UNEXPECTED_RESPONSE(Handling.RETRY, "Gemini answered something this client cannot read",
             "retry later; report it if it persists");
 

@@ -47,6 +47,17 @@ public final class GeminiResponses {
      * @throws GeminiException for every error status and every incomplete answer
      */
     public Object map(GeminiCall call, int httpStatus, String body, long latencyMillis) {
+        return map(call, httpStatus, body, latencyMillis, name -> null);
+    }
+
+    /**
+     * Maps one answer; {@code responseHeader} reads the answer's headers (the upload protocol answers in headers).
+     *
+     * @return a {@link GenerateResult}, {@link CountTokensResponse}, {@link ModelInfo}, {@link Upload.Status},
+     *         {@link Upload.FileResource} or {@code Boolean.TRUE} (delete), by the call's kind
+     */
+    public Object map(GeminiCall call, int httpStatus, String body, long latencyMillis,
+            java.util.function.Function<String, String> responseHeader) {
         if (httpStatus != 200) {
             throw toException(call, httpStatus, body);
         }
@@ -56,11 +67,44 @@ public final class GeminiResponses {
                         latencyMillis);
                 case COUNT_TOKENS -> mapper.readValue(body, CountTokensResponse.class);
                 case GET_MODEL -> mapper.readValue(body, ModelInfo.class);
+                case UPLOAD_START, UPLOAD_CHUNK, UPLOAD_QUERY -> uploadStatus(call, body, responseHeader);
+                case GET_FILE -> mapper.readValue(body, Upload.FileResource.class);
+                case DELETE_FILE -> Boolean.TRUE;
             };
         } catch (JsonProcessingException e) {
             throw GeminiException.create(GeminiErrorKind.UNEXPECTED_RESPONSE, httpStatus, null,
                     "answer is not the JSON expected for " + call.kind() + ": " + e.getOriginalMessage(), null,
                     null);
+        }
+    }
+
+    Upload.Status uploadStatus(GeminiCall call, String body, java.util.function.Function<String, String> header)
+            throws JsonProcessingException {
+        String session = header.apply("X-Goog-Upload-URL");
+        if (session == null && call.payload() instanceof Upload.Chunk c) {
+            session = c.sessionUrl();
+        } else if (session == null && call.payload() instanceof Upload.Query q) {
+            session = q.sessionUrl();
+        }
+        String status = header.apply("X-Goog-Upload-Status");
+        if (call.kind() == GeminiCall.Kind.UPLOAD_START && session == null) {
+            throw GeminiException.create(GeminiErrorKind.UNEXPECTED_RESPONSE, 200, null,
+                    "the upload start was answered without X-Goog-Upload-URL", null, null);
+        }
+        long received = parseLong(header.apply("X-Goog-Upload-Size-Received"), -1);
+        long granularity = parseLong(header.apply("X-Goog-Upload-Chunk-Granularity"), 0);
+        Upload.FileResource file = null;
+        if ("final".equalsIgnoreCase(status) && body != null && !body.isBlank()) {
+            file = mapper.readValue(body, Upload.FileEnvelope.class).file();
+        }
+        return new Upload.Status(session, status == null ? "active" : status, received, granularity, file);
+    }
+
+    private static long parseLong(String s, long fallback) {
+        try {
+            return s == null ? fallback : Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 
@@ -112,12 +156,13 @@ public final class GeminiResponses {
                 if (message != null && message.toLowerCase(Locale.ROOT).contains("input token count")) {
                     yield GeminiErrorKind.INPUT_TOO_LONG;
                 }
-                if ("FAILED_PRECONDITION".equals(status)) {
-                    yield GeminiErrorKind.INVALID_REQUEST;
+                if ("FAILED_PRECONDITION".equals(status) && message != null && message.contains("ACTIVE state")) {
+                    yield GeminiErrorKind.FILE_NOT_ACTIVE;
                 }
                 yield GeminiErrorKind.INVALID_REQUEST;
             }
-            case 401, 403 -> GeminiErrorKind.PERMISSION_DENIED;
+            case 401, 403 -> message != null && message.contains("permission to access the File")
+                    ? GeminiErrorKind.FILE_UNAVAILABLE : GeminiErrorKind.PERMISSION_DENIED;
             case 404 -> call.kind() == GeminiCall.Kind.GET_MODEL || message == null
                     || message.contains("models/") ? GeminiErrorKind.MODEL_NOT_FOUND
                             : GeminiErrorKind.INVALID_REQUEST;
