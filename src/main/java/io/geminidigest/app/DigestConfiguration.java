@@ -147,13 +147,17 @@ public final class DigestConfiguration implements CamelConfiguration {
                 Duration.ofMillis(s.getLong("gemini.retry.initial-delay-ms", 1000)),
                 s.getDouble("gemini.retry.multiplier", 2.0),
                 Duration.ofMillis(s.getLong("gemini.retry.max-delay-ms", 32_000)));
-        LimiterGate limiter = new LimiterGate(rateLimits);
+        java.util.List<String> fallbacks = java.util.Arrays.stream(s.get("gemini.fallback-models", "").split(","))
+                .map(String::strip).filter(m -> !m.isEmpty() && !m.equals(model)).toList();
+        java.util.List<String> models = new java.util.ArrayList<>(java.util.List.of(model));
+        models.addAll(fallbacks);
+        LimiterGate limiter = new LimiterGate(rateLimits, models);
         registry.bind("limiter", limiter);
         ParkingControl parking = new ParkingControl(context, stateDir);
         limiter.addParkingListener(parking);
         registry.bind("parkingControl", parking);
         GatewaySupport gateway = new GatewaySupport(json, new GeminiResponses(json), retry, keyConfigured,
-                Duration.ofSeconds(s.getInt("gemini.circuit.wait-seconds", 30)), metrics, limiter);
+                Duration.ofSeconds(s.getInt("gemini.circuit.wait-seconds", 30)), metrics, limiter, fallbacks);
         registry.bind("gateway", gateway);
         registry.bind("geminiBeforeRetry", (org.apache.camel.Processor) gateway::beforeRetry);
         Duration connect = Duration.ofSeconds(s.getInt("gemini.timeout.connect-seconds", 10));

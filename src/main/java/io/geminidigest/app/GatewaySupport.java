@@ -32,6 +32,9 @@ public final class GatewaySupport {
     public static final String SENT_AT = "geminiSentAt";
     public static final String CLIENT = "geminiHttpClient";
     public static final String PERMIT = "geminiPermit";
+    static final String RETRY_DECISION = "geminiRetryDecision";
+    static final String MODELS_TRIED = "geminiModelsTried";
+    static final String ATTEMPT_BASE = "geminiAttemptBase";
 
     private final ObjectMapper mapper;
     private final GeminiResponses responses;
@@ -40,9 +43,21 @@ public final class GatewaySupport {
     private final Duration circuitOpenWait;
     private final GatewayMetrics metrics;
     private final LimiterGate limiter;
+    private final java.util.List<String> fallbackModels;
 
     public GatewaySupport(ObjectMapper mapper, GeminiResponses responses, RetryPolicy retryPolicy,
             boolean keyConfigured, Duration circuitOpenWait, GatewayMetrics metrics, LimiterGate limiter) {
+        this(mapper, responses, retryPolicy, keyConfigured, circuitOpenWait, metrics, limiter, java.util.List.of());
+    }
+
+    /**
+     * @param fallbackModels models to use, in order, when the call's model is parked for the day or still overloaded
+     *                       after the retries (empty: no fallback)
+     */
+    public GatewaySupport(ObjectMapper mapper, GeminiResponses responses, RetryPolicy retryPolicy,
+            boolean keyConfigured, Duration circuitOpenWait, GatewayMetrics metrics, LimiterGate limiter,
+            java.util.List<String> fallbackModels) {
+        this.fallbackModels = java.util.List.copyOf(fallbackModels);
         this.mapper = mapper;
         this.responses = responses;
         this.retryPolicy = retryPolicy;
@@ -61,6 +76,16 @@ public final class GatewaySupport {
         GeminiCall call = exchange.getProperty(CALL, GeminiCall.class);
         if (!keyConfigured) {
             throw new GeminiException(GeminiErrorKind.NO_API_KEY, "GEMINI_API_KEY is not set");
+        }
+        if (call.isMetered() && limiter.isParked(call.model())) {
+            // the model is parked for the day: go straight to a fallback model that is not
+            for (String model : fallbackModels) {
+                if (!model.equals(call.model()) && !limiter.isParked(model)) {
+                    call = call.withModel(model);
+                    exchange.setProperty(CALL, call);
+                    break;
+                }
+            }
         }
         Permit permit = limiter.acquire(call);
         exchange.setProperty(PERMIT, permit);
@@ -186,7 +211,18 @@ public final class GatewaySupport {
             limiter.release(call, permit); // idempotent: a settled permit stays settled
             exchange.removeProperty(PERMIT);
         }
+        Optional<GeminiCall> fallback = fallbackFor(exchange, call, failure, attempts);
+        if (fallback.isPresent()) {
+            exchange.setProperty(CALL, fallback.get());
+            exchange.setProperty(ATTEMPT_BASE, attempts);
+            exchange.setProperty(RETRY_DECISION, true);
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, 0L);
+            LOG.warn("Gemini call '{}' on {} failed: {}; switching to the fallback model {}", label, call.model(),
+                    describe(failure), fallback.get().model());
+            return;
+        }
         Optional<Duration> delay = delayFor(call, failure, attempts);
+        exchange.setProperty(RETRY_DECISION, delay.isPresent());
         if (delay.isPresent()) {
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.get().toMillis());
             LOG.warn("Gemini call '{}' failed (attempt {} of {}): {}; retrying in {} ms", label, attempts,
@@ -196,10 +232,45 @@ public final class GatewaySupport {
         }
     }
 
+    /**
+     * The call on the next fallback model, when the call's model is parked (per-day quota, spend cap) or still
+     * overloaded after its retries, and a fallback model is configured that this call has not tried yet.
+     */
+    Optional<GeminiCall> fallbackFor(Exchange exchange, GeminiCall call, Throwable failure, int attempts) {
+        if (fallbackModels.isEmpty() || call == null || call.kind() != GeminiCall.Kind.GENERATE) {
+            return Optional.empty();
+        }
+        GeminiErrorKind kind = RetryPolicy.kindOf(failure);
+        boolean parked = kind != null && kind.handling() == GeminiErrorKind.Handling.PARK;
+        boolean overloaded = (kind == GeminiErrorKind.UNAVAILABLE || kind == GeminiErrorKind.SERVER_ERROR
+                || kind == GeminiErrorKind.DEADLINE_EXCEEDED) && retryPolicy.nextDelay(failure, attempts).isEmpty();
+        if (!parked && !overloaded) {
+            return Optional.empty();
+        }
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> tried = exchange.getProperty(MODELS_TRIED, java.util.Set.class);
+        if (tried == null) {
+            tried = new java.util.HashSet<>();
+            exchange.setProperty(MODELS_TRIED, tried);
+        }
+        tried.add(call.model());
+        for (String model : fallbackModels) {
+            if (!tried.contains(model)) {
+                return Optional.of(call.withModel(model));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The error handler's {@code retryWhile}. */
     public boolean shouldRetry(Exchange exchange) {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Boolean decided = exchange.getProperty(RETRY_DECISION, Boolean.class);
+        if (decided != null) {
+            exchange.removeProperty(RETRY_DECISION);
+            return decided;
+        }
         return delayFor(exchange.getProperty(CALL, GeminiCall.class), failure, attempts(exchange)).isPresent();
     }
 
@@ -235,7 +306,8 @@ public final class GatewaySupport {
      */
     private static int attempts(Exchange exchange) {
         Integer counter = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return Math.max(1, counter == null ? 0 : counter);
+        int base = exchange.getProperty(ATTEMPT_BASE, 0, Integer.class); // attempts on earlier (fallback) models
+        return Math.max(1, (counter == null ? 0 : counter) - base);
     }
 
     static String describe(Throwable failure) {

@@ -25,9 +25,36 @@ public final class LimiterGate implements AutoCloseable {
     private final RateLimits limits;
     private final Map<String, GenerationLimiter> byModel = new ConcurrentHashMap<>();
     private final List<Consumer<Optional<Parking>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<String> models;
+    private volatile boolean allParked;
 
     public LimiterGate(RateLimits limits) {
+        this(limits, List.of());
+    }
+
+    /**
+     * @param models the models work can go to (the primary and its fallbacks): the pipeline is parked only when all
+     *               of them are
+     */
+    public LimiterGate(RateLimits limits, List<String> models) {
         this.limits = limits;
+        this.models = List.copyOf(models);
+    }
+
+    public boolean isParked(String model) {
+        GenerationLimiter l = byModel.get(model);
+        return l != null && l.isParked();
+    }
+
+    private void parkingChanged() {
+        List<String> watched = models.isEmpty() ? List.copyOf(byModel.keySet()) : models;
+        boolean all = !watched.isEmpty() && watched.stream().allMatch(this::isParked);
+        if (all != allParked) {
+            allParked = all;
+            Optional<Parking> p = all ? watched.stream().map(m -> byModel.get(m).parking()).flatMap(Optional::stream)
+                    .min(java.util.Comparator.comparing(Parking::until)) : Optional.empty();
+            listeners.forEach(c -> c.accept(p));
+        }
     }
 
     public RateLimits limits() {
@@ -37,7 +64,7 @@ public final class LimiterGate implements AutoCloseable {
     public GenerationLimiter limiter(String model) {
         return byModel.computeIfAbsent(model, m -> {
             GenerationLimiter l = new GenerationLimiter(limits);
-            l.addParkingListener(p -> listeners.forEach(c -> c.accept(p)));
+            l.addParkingListener(p -> parkingChanged());
             return l;
         });
     }

@@ -62,7 +62,7 @@ public final class Reports {
         for (GenerateResult r : run.answers()) {
             var u = r.usage();
             double c = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
-            calls.add(new CallInfo(r.label(), r.modelVersion(), u.promptTokenCount(), u.candidatesTokenCount(),
+            calls.add(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(), u.candidatesTokenCount(),
                     u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(), round(c), null));
             in += u.promptTokenCount();
             out += u.candidatesTokenCount();
@@ -92,7 +92,7 @@ public final class Reports {
             int prompt = c.estimatedTokens() + templateTokens;
             int output = n == 1 ? estimatedReduceOutputTokens : estimatedMapOutputTokens;
             double callCost = prices.cost(prompt, output);
-            calls.add(new CallInfo(n == 1 ? "summary" : "map " + (c.index() + 1) + "/" + n, null, prompt, output, 0,
+            calls.add(new CallInfo(n == 1 ? "summary" : "map " + (c.index() + 1) + "/" + n, model, null, prompt, output, 0,
                     0, null, round(callCost), true));
             in += prompt;
             out += output;
@@ -111,7 +111,7 @@ public final class Reports {
                     int prompt = members * estimatedMapOutputTokens + templateTokens;
                     int output = groups == 1 ? estimatedReduceOutputTokens : estimatedMapOutputTokens;
                     double callCost = prices.cost(prompt, output);
-                    calls.add(new CallInfo("reduce " + (g + 1) + "/" + groups + " (level " + levels + ")", null,
+                    calls.add(new CallInfo("reduce " + (g + 1) + "/" + groups + " (level " + levels + ")", model, null,
                             prompt, output, 0, 0, null, round(callCost), true));
                     in += prompt;
                     out += output;

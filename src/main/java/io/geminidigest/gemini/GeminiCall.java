@@ -74,6 +74,11 @@ public record GeminiCall(String label, Kind kind, String model, Object payload, 
         return new GeminiCall("preflight", Kind.GET_MODEL, model, null, 0, TimeoutClass.TEXT);
     }
 
+    /** The same call on another model (fallback). */
+    public GeminiCall withModel(String otherModel) {
+        return new GeminiCall(label, kind, otherModel, payload, estimatedInputTokens, timeoutClass);
+    }
+
     /** A Files API call: {@code model} holds a file name ({@code files/<id>}) where one is needed. */
     public static GeminiCall files(String label, Kind kind, String fileName, Object payload) {
         return new GeminiCall(label, kind, fileName == null ? "-" : fileName, payload, 0, TimeoutClass.MEDIA);

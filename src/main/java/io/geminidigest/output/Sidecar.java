@@ -35,7 +35,7 @@ public record Sidecar(String status, String source, String sha256, long bytes, S
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record CallInfo(String label, String modelVersion, int promptTokens, int outputTokens, int thinkingTokens,
+    public record CallInfo(String label, String model, String modelVersion, int promptTokens, int outputTokens, int thinkingTokens,
             long latencyMillis, String finishReason, Double costUsd, Boolean estimated) {
     }
 

@@ -151,4 +151,38 @@ class RateLimitedGatewayTest {
                 .isBetween(4, 5);
         assertThat(calls.size()).isBetween(6, 7);
     }
+
+    @Test
+    void aParkedModelFallsBackToTheNextConfiguredModelAndTheSidecarSaysWhichAnswered() throws Exception {
+        fake = FakeGemini.start().model("gemini-2.5-flash", 1_048_576, 65_536);
+        fake.failNext(Fault.quotaPerDay());
+        DigestRun run = run(1.0, 0, 0).set("gemini.fallback-models", "gemini-2.5-flash").drop("french.utf8.txt")
+                .drop("alice.txt");
+
+        assertThat(run.once()).isEqualTo(0);
+
+        JsonNode calls = run.json("french.utf8.txt.summary.json").path("calls");
+        JsonNode other = run.json("alice.txt.summary.json").path("calls");
+        // the day quota hit one call; that call and every later one went to the fallback, without waiting for the reset
+        assertThat(calls.get(0).path("model").asText() + other.get(0).path("model").asText())
+                .contains("gemini-2.5-flash");
+        assertThat(fake.requests().stream().filter(RecordedRequest::isGenerate).map(RecordedRequest::model).toList())
+                .containsSubsequence("gemini-3-pro-preview", "gemini-2.5-flash");
+        assertThat(run.tracker.failedCount()).isZero();
+    }
+
+    @Test
+    void aModelStillOverloadedAfterItsRetriesFallsBack() throws Exception {
+        fake = FakeGemini.start().model("gemini-2.5-flash", 1_048_576, 65_536);
+        fake.failNext(Fault.status(503), Fault.status(503));
+        DigestRun run = run(1.0, 0, 0).set("gemini.fallback-models", "gemini-2.5-flash")
+                .set("gemini.retry.max-attempts", "2").set("gemini.circuit.minimum-calls", "100")
+                .drop("french.utf8.txt");
+
+        assertThat(run.once()).isEqualTo(0);
+
+        JsonNode call = run.json("french.utf8.txt.summary.json").path("calls").get(0);
+        assertThat(call.path("model").asText()).isEqualTo("gemini-2.5-flash");
+        assertThat(fake.count("generateContent")).isEqualTo(3);
+    }
 }
