@@ -168,6 +168,30 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("geminiMediaClient", new GeminiHttpClients(apiKey, baseUrl, connect,
                 Duration.ofSeconds(s.getInt("gemini.timeout.media-seconds", 900))));
         registry.bind("geminiAccess", new GeminiAccess(keyConfigured, model));
+
+        // media: the Files API client and the visual path (pictures, scanned PDFs)
+        registry.bind("typeDetector", new io.geminidigest.extract.TypeDetector());
+        io.geminidigest.job.UploadRegistry uploads = new io.geminidigest.job.UploadRegistry(storeUrl,
+                s.get("store.user", ""), s.get("store.password", ""));
+        GeminiFiles files = new GeminiFiles(context.createProducerTemplate(), uploads, new GeminiFiles.Settings(
+                s.getInt("media.upload-chunk-bytes", 8 * 1024 * 1024),
+                Duration.ofMillis(s.getLong("media.poll-initial-millis", 1000)),
+                Duration.ofMillis(s.getLong("media.poll-max-millis", 10_000)),
+                Duration.ofSeconds(s.getInt("media.processing-deadline-seconds", 600)), 20, Duration.ofHours(1)));
+        registry.bind("geminiFiles", files);
+        String resolution = s.get("media.resolution", "high");
+        int imageTokens = switch (resolution) {
+            case "low" -> 280;
+            case "medium" -> 560;
+            default -> 1120;
+        };
+        registry.bind("visualReader", new VisualReader(context.createProducerTemplate(), files,
+                new VisualReader.Settings(model, s.getLong("media.inline-max-bytes", 4L * 1024 * 1024),
+                        s.getInt("summarize.max-output-tokens", 8192),
+                        thinkingBudget == null ? blankToNull(s.get("gemini.thinking-level", "")) : null,
+                        load(context, "classpath:prompts/describe-image.txt"),
+                        load(context, "classpath:prompts/read-scanned.txt"), imageTokens, 560,
+                        s.getBoolean("media.delete-remote-files", true))));
         // exact counts near the budget: only when Gemini can be asked
         registry.bind("tokenCounter", keyConfigured
                 ? new GatewayTokenCounter(context.createProducerTemplate(), model) : (java.util.function.ToIntFunction<String>) t -> 0);

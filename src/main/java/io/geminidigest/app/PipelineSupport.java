@@ -58,6 +58,12 @@ public final class PipelineSupport {
                 extracted.text());
     }
 
+    /** Audio and video while the transcription path is not available: a named outcome, never a silent skip. */
+    public void notTranscribable(Job job, String type) throws io.geminidigest.extract.ExtractionException {
+        throw new io.geminidigest.extract.ExtractionException(io.geminidigest.extract.ExtractionFailure.UNSUPPORTED_TYPE,
+                job.fileName(), type, "audio and video transcription is not available in this build");
+    }
+
     /** Wall time of a step that started at {@code start}. */
     public long millisSince(java.util.Date start) {
         return System.currentTimeMillis() - start.getTime();

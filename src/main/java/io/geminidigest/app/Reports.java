@@ -74,7 +74,7 @@ public final class Reports {
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), extracted.metadata().detectedType(),
                 document(extracted), extraction(extracted), model, version, chunking(plan, run.levels()), calls,
                 new Totals(calls.size(), in, out, thinking), round(cost),
-                timings(startedAt, extractMillis), warnings.isEmpty() ? null : warnings, null, null);
+                timings(startedAt, extractMillis), warnings.isEmpty() ? null : warnings, null, null, null);
     }
 
     /**
@@ -127,7 +127,7 @@ public final class Reports {
                 timings(startedAt, extractMillis), warnings.isEmpty() ? null : warnings,
                 "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates "
                         + "(thinking tokens not included). The input was left in place.",
-                null);
+                null, null);
     }
 
     public Sidecar duplicateSidecar(Job job, Claim claim, Instant startedAt) {
@@ -136,7 +136,47 @@ public final class Reports {
                 : "the same content is being summarized right now as " + claim.source()
                         + "; nothing was sent to Gemini";
         return new Sidecar(Sidecar.DUPLICATE, job.name(), job.sha256(), job.bytes(), null, null, null, null, null,
-                null, List.of(), new Totals(0, 0, 0, 0), 0.0, timings(startedAt, null), null, note, claim.source());
+                null, List.of(), new Totals(0, 0, 0, 0), 0.0, timings(startedAt, null), null, note, claim.source(),
+                null);
+    }
+
+    /** The summary file of a picture or a scanned PDF: Gemini's reading as it came. */
+    public String visualMarkdown(VisualReader.Reading reading) {
+        return reading.answer().text().strip() + "\n";
+    }
+
+    /** The sidecar of a picture or a scanned PDF read by Gemini. */
+    public Sidecar visualSidecar(Job job, String detectedType, VisualReader.Reading reading, Instant startedAt) {
+        GenerateResult r = reading.answer();
+        var u = r.usage();
+        double cost = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
+        java.util.Map<String, Long> byModality = new java.util.LinkedHashMap<>();
+        u.promptTokensDetails().forEach(d -> byModality.merge(d.modality(), (long) d.tokenCount(), Long::sum));
+        String kind = "application/pdf".equals(detectedType) ? "scanned-pdf" : "image";
+        return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model,
+                r.modelVersion(), null,
+                List.of(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(),
+                        u.candidatesTokenCount(), u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(),
+                        round(cost), null)),
+                new Totals(1, u.promptTokenCount(), u.candidatesTokenCount(), u.thoughtsTokenCount()), round(cost),
+                timings(startedAt, null), null, null, null,
+                new Sidecar.MediaInfo(kind, detectedType, null, null, reading.inline(),
+                        reading.uploadedAs() == null ? null : List.of(reading.uploadedAs()),
+                        byModality.isEmpty() ? null : byModality, null));
+    }
+
+    /** No API key: what reading a picture or a scanned PDF would cost. */
+    public Sidecar visualEstimate(Job job, String detectedType, int promptTokens, Instant startedAt) {
+        int output = estimatedReduceOutputTokens;
+        double cost = prices.cost(promptTokens, output);
+        String kind = "application/pdf".equals(detectedType) ? "scanned-pdf" : "image";
+        return new Sidecar(Sidecar.ESTIMATED, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model,
+                null, null, List.of(new CallInfo(kind, model, null, promptTokens, output, 0, 0, null, round(cost),
+                        true)),
+                new Totals(1, promptTokens, output, 0), round(cost), timings(startedAt, null), null,
+                "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates. "
+                        + "The input was left in place.",
+                null, new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null));
     }
 
     /** A readable error for any failure of a document. */

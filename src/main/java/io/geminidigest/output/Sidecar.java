@@ -11,11 +11,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({ "status", "source", "sha256", "bytes", "detectedType", "document", "extraction", "model",
-        "modelVersion", "chunking", "calls", "totals", "costUsd", "timings", "warnings", "note", "duplicateOf" })
+        "modelVersion", "media", "chunking", "calls", "totals", "costUsd", "timings", "warnings", "note",
+        "duplicateOf" })
 public record Sidecar(String status, String source, String sha256, long bytes, String detectedType,
         DocumentInfo document, ExtractionInfo extraction, String model, String modelVersion, ChunkingInfo chunking,
         List<CallInfo> calls, Totals totals, Double costUsd, Timings timings, List<String> warnings, String note,
-        String duplicateOf) {
+        String duplicateOf, MediaInfo media) {
 
     /** {@code ok}: summarized; {@code estimated}: no API key, figures are estimates; {@code duplicate}: see duplicateOf. */
     public static final String OK = "ok";
@@ -37,6 +38,14 @@ public record Sidecar(String status, String source, String sha256, long bytes, S
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CallInfo(String label, String model, String modelVersion, int promptTokens, int outputTokens, int thinkingTokens,
             long latencyMillis, String finishReason, Double costUsd, Boolean estimated) {
+    }
+
+    /**
+     * Media inputs: what kind, how long, how it was sent (inline or uploaded), how it was cut, tokens by modality.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MediaInfo(String kind, String mimeType, Long durationMillis, Integer segments, Boolean inline,
+            List<String> uploads, java.util.Map<String, Long> promptTokensByModality, Long uploadMillis) {
     }
 
     public record Totals(int calls, long promptTokens, long outputTokens, long thinkingTokens) {

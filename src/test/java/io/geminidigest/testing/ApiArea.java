@@ -3,7 +3,7 @@ package io.geminidigest.testing;
 import java.io.IOException;
 
 /**
- * One area of the API (models, generation, later files/uploads). {@link FakeGemini} asks each area in turn to
+ * One area of the API (models, generation, files/uploads). {@link FakeGemini} asks each area in turn to
  * {@linkplain #route route} a request; the first non-null route wins, otherwise the answer is 404.
  *
  * <p>Routing happens before the API key check, so unknown paths answer 404 and wrong methods 405 regardless of the

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * An in-process, <b>strict</b> fake of Google's Gemini REST API (v1beta) for tests, on the JDK's
@@ -45,9 +46,17 @@ import java.util.function.Function;
  *
  * <h2>Areas</h2>
  * Requests are dispatched to {@link ApiArea}s: {@link ModelsApi} ({@code GET /v1beta/models[/{id}]}) and
- * {@link GenerateApi} ({@code :generateContent}, {@code :streamGenerateContent}, {@code :countTokens}). Rate limits
- * live in {@link QuotaLimiter}, scripted and random failures in the fault queue here. A Files API can be added as a
- * further area ({@code /v1beta/files}, {@code /upload/v1beta/files}) without touching the others.
+ * {@link GenerateApi} ({@code :generateContent}, {@code :streamGenerateContent}, {@code :countTokens}) and
+ * {@link FilesApi} (resumable and multipart uploads under {@code /upload/v1beta/files}, {@code GET/DELETE
+ * /v1beta/files[/{id}]}; generate calls resolve {@code fileData} parts against it). Rate limits live in
+ * {@link QuotaLimiter}, scripted and random failures in the fault queues here.
+ *
+ * <h2>Files and media</h2>
+ * <pre>{@code
+ * gemini.processingPolls(2).mediaDuration("talk.mp3", Duration.ofSeconds(90)); // 2,880 audio tokens
+ * gemini.failNextUpload(Fault.dropUploadAfter(262_144));                      // client must query and resume
+ * gemini.respondWith(call -> Answer.text(transcriptFor(call.mediaParts().get(0))));
+ * }</pre>
  *
  * <h2>Time</h2>
  * {@link Config#timeScale()} shrinks the rate-limit windows: with {@code 0.01} a "minute" lasts 0.6 s and a "day"
@@ -66,6 +75,8 @@ public final class FakeGemini implements AutoCloseable {
     static final String MISSING_KEY_MESSAGE = "Method doesn't allow unregistered callers (callers without established "
             + "identity). Please use API Key or other form of API consumer identity to call this API.";
     static final String INVALID_KEY_MESSAGE = "API key not valid. Please pass a valid API key.";
+    /** Request body limit of non-upload requests (100 MB, inline data included). */
+    public static final long DEFAULT_REQUEST_SIZE_LIMIT = 100L * 1024 * 1024;
 
     /**
      * Start-up settings.
@@ -110,12 +121,16 @@ public final class FakeGemini implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final ModelsApi models = new ModelsApi();
+    private final FilesApi files;
     private final QuotaLimiter limiter;
     private final List<ApiArea> areas;
 
     private final Set<String> validKeys = ConcurrentHashMap.newKeySet();
     private volatile Function<GenerateCall, Answer> responder = FakeGemini::defaultAnswer;
     private final ArrayDeque<Fault> scriptedFaults = new ArrayDeque<>();
+    private final ArrayDeque<Fault> uploadFaults = new ArrayDeque<>();
+    private volatile long requestSizeLimit = DEFAULT_REQUEST_SIZE_LIMIT;
+    private volatile boolean strictJsonAnswers;
     private Random randomFaults;
     private double p5xx;
     private double pDrop;
@@ -127,7 +142,8 @@ public final class FakeGemini implements AutoCloseable {
     private FakeGemini(Config config) throws IOException {
         this.config = config;
         this.limiter = new QuotaLimiter(config.timeScale());
-        this.areas = List.of(models, new GenerateApi(this));
+        this.files = new FilesApi(this);
+        this.areas = List.of(models, new GenerateApi(this), files);
         validKeys.add(KEY);
         models.put(new FakeModel(DEFAULT_MODEL, 1_048_576, 65_536));
 
@@ -223,14 +239,131 @@ public final class FakeGemini implements AutoCloseable {
         return this;
     }
 
-    /** Queues faults consumed one by one by the next generate calls (before random faults). */
+    /**
+     * Queues faults consumed one by one by the next generate calls (before random faults). A
+     * {@link Fault#dropUploadAfter(long)} goes to the upload queue instead (see {@link #failNextUpload}).
+     */
     public FakeGemini failNext(Fault... faults) {
         synchronized (scriptedFaults) {
             for (Fault f : faults) {
-                scriptedFaults.addLast(Objects.requireNonNull(f));
+                (f.kind() == Fault.Kind.DROP_UPLOAD ? uploadFaults : scriptedFaults).addLast(Objects.requireNonNull(f));
             }
         }
         return this;
+    }
+
+    /**
+     * Queues faults consumed one by one by the next upload requests: upload starts, multipart uploads and
+     * {@code upload} / {@code finalize} / {@code cancel} commands on a session ({@code query} is never faulted, so
+     * a client can always learn how much arrived). Allowed: {@link Fault#status(int)},
+     * {@link Fault#dropConnection()}, {@link Fault#dropUploadAfter(long)}. Random faults do not apply to uploads.
+     */
+    public FakeGemini failNextUpload(Fault... faults) {
+        synchronized (scriptedFaults) {
+            for (Fault f : faults) {
+                if (f.kind() != Fault.Kind.STATUS && f.kind() != Fault.Kind.DROP_CONNECTION
+                        && f.kind() != Fault.Kind.DROP_UPLOAD) {
+                    throw new IllegalArgumentException("not an upload fault: " + f);
+                }
+                uploadFaults.addLast(f);
+            }
+        }
+        return this;
+    }
+
+    // ================================================================ files and media
+
+    /**
+     * Newly uploaded files stay {@code PROCESSING} for the first {@code polls} {@code GET /v1beta/files/{id}} of
+     * each (they answer PROCESSING), then turn {@code ACTIVE} (or {@code FAILED}). Default 0.
+     */
+    public FakeGemini processingPolls(int polls) {
+        files.processingPolls(polls);
+        return this;
+    }
+
+    /**
+     * Newly uploaded files stay {@code PROCESSING} for at least this wall-clock time (not scaled) after the upload
+     * finished. Combined with {@link #processingPolls}: both must be over. Default zero.
+     */
+    public FakeGemini processingTime(Duration wallClock) {
+        files.processingTime(Objects.requireNonNull(wallClock));
+        return this;
+    }
+
+    /**
+     * Files whose display name matches end processing in state {@code FAILED} (with an {@code error}) instead of
+     * {@code ACTIVE}; files without a display name are tested with {@code ""}.
+     */
+    public FakeGemini failProcessing(Predicate<String> displayName) {
+        files.failProcessing(Objects.requireNonNull(displayName));
+        return this;
+    }
+
+    /**
+     * Registers the duration of audio / video media, identified by a file's display name or by the base64
+     * SHA-256 of the bytes (works for {@code inlineData} too). Such parts are charged 32 tokens/s (audio) or
+     * 263 tokens/s (video), rounded up, and video files get {@code videoMetadata.videoDuration}; media without a
+     * registered duration cost {@link #mediaPartTokens()}.
+     */
+    public FakeGemini mediaDuration(String displayNameOrSha256, Duration duration) {
+        files.mediaDuration(Objects.requireNonNull(displayNameOrSha256), Objects.requireNonNull(duration));
+        return this;
+    }
+
+    /** Tokens per image part (default {@link #mediaPartTokens()}, Gemini 2.x; Gemini 3 high resolution: 1120). */
+    public FakeGemini imageTokens(int tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("tokens < 0");
+        }
+        files.imageTokens(tokens);
+        return this;
+    }
+
+    /**
+     * Body size limit of non-upload requests (default {@link #DEFAULT_REQUEST_SIZE_LIMIT}); larger bodies answer
+     * 400 "Request payload size exceeds the limit: N bytes.".
+     */
+    public FakeGemini requestSizeLimit(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("bytes < 1");
+        }
+        requestSizeLimit = bytes;
+        return this;
+    }
+
+    /**
+     * When on, a responder answer to a call with {@code responseMimeType: application/json} must be valid JSON;
+     * otherwise the call fails with 500 "FakeGemini failure: ..." so the test notices. Default off.
+     */
+    public FakeGemini strictJsonAnswers(boolean on) {
+        strictJsonAnswers = on;
+        return this;
+    }
+
+    /** Current (not deleted, not expired) files, oldest first. */
+    public List<FakeFile> files() {
+        return files.files();
+    }
+
+    /** Files deleted with {@code DELETE /v1beta/files/{id}}, in order. */
+    public List<FakeFile> deletedFiles() {
+        return files.deletedFiles();
+    }
+
+    /** Upload sessions started (resumable starts and multipart uploads). */
+    public int uploadsStarted() {
+        return files.uploadsStarted.get();
+    }
+
+    /** Uploads finalized into a file. */
+    public int uploadsFinalized() {
+        return files.uploadsFinalized.get();
+    }
+
+    /** Sessions that received data again after a dropped upload request. */
+    public int uploadsResumed() {
+        return files.uploadsResumed.get();
     }
 
     /**
@@ -251,15 +384,17 @@ public final class FakeGemini implements AutoCloseable {
     }
 
     /**
-     * Forgets recorded requests and counters, clears rate-limit windows, the day-quota exhaustion and queued
-     * faults. Keys, models, limits, responder and random-fault settings stay.
+     * Forgets recorded requests and counters, files, upload sessions, clears rate-limit windows, the day-quota
+     * exhaustion and queued faults. Keys, media durations, processing settings, models, limits, responder and random-fault settings stay.
      */
     public FakeGemini reset() {
         recorded.clear();
         statusCounts.clear();
         limiter.reset();
+        files.reset();
         synchronized (scriptedFaults) {
             scriptedFaults.clear();
+            uploadFaults.clear();
         }
         return this;
     }
@@ -269,13 +404,15 @@ public final class FakeGemini implements AutoCloseable {
     /**
      * The fake tokenizer: per whitespace-separated word {@code ceil(chars / 4)} tokens (at least 1), plus one token
      * per CJK / Hiragana / Katakana / Hangul character. {@code promptTokenCount} is the sum over all text parts
-     * including {@code systemInstruction}, plus 258 per {@code inlineData} / {@code fileData} part.
+     * including {@code systemInstruction}, plus the media parts: audio 32 and video 263 tokens per second when a
+     * duration is registered ({@link #mediaDuration}), images {@link #imageTokens} (258 by default), anything else
+     * 258 per {@code inlineData} / {@code fileData} part.
      */
     public static int countTokens(String text) {
         return Tokenizer.count(text);
     }
 
-    /** Tokens charged per {@code inlineData} / {@code fileData} part. */
+    /** Tokens charged per {@code inlineData} / {@code fileData} part without a registered duration (258). */
     public static int mediaPartTokens() {
         return RequestValidator.MEDIA_PART_TOKENS;
     }
@@ -349,6 +486,21 @@ public final class FakeGemini implements AutoCloseable {
         return limiter;
     }
 
+    FilesApi filesApi() {
+        return files;
+    }
+
+    boolean strictJsonAnswers() {
+        return strictJsonAnswers;
+    }
+
+    /** The next scripted upload fault or {@code null}. */
+    Fault nextUploadFault() {
+        synchronized (scriptedFaults) {
+            return uploadFaults.pollFirst();
+        }
+    }
+
     Function<GenerateCall, Answer> responder() {
         return responder;
     }
@@ -375,7 +527,7 @@ public final class FakeGemini implements AutoCloseable {
         Inbound req = null;
         try {
             long seq = sequence.incrementAndGet();
-            req = new Inbound(exchange, seq, r -> record(seq, r));
+            req = new Inbound(exchange, seq, r -> record(seq, r), requestSizeLimit);
             try {
                 dispatch(req);
             } catch (ApiError e) {
@@ -417,7 +569,13 @@ public final class FakeGemini implements AutoCloseable {
         if (route == null) {
             throw ApiError.notFound("The requested URL " + req.path + " was not found on this server.");
         }
-        checkKey(req);
+        // a session URL carries its own credential (the upload id), like the real one
+        if (!(req.path.equals(FilesApi.UPLOAD) && req.params.containsKey("upload_id"))) {
+            checkKey(req);
+        }
+        if (req.tooLarge) {
+            throw ApiError.invalidArgument("Request payload size exceeds the limit: " + requestSizeLimit + " bytes.");
+        }
         route.handle(req);
     }
 

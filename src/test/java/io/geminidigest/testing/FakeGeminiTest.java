@@ -169,10 +169,11 @@ class FakeGeminiTest {
     @Test
     void acceptsSnakeCaseAndQueryKeyAndChargesMediaParts() throws Exception {
         String pdf = Base64.getEncoder().encodeToString("%PDF-1.4 fake".getBytes());
+        String audioUri = FakeGeminiFilesTest.upload(this, "a.mp3", "audio/mpeg", new byte[100]).path("uri").asText();
         String body = "{\"system_instruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},"
                 + "\"contents\":[{\"parts\":[{\"text\":\"Summarize:\"},"
                 + "{\"inline_data\":{\"mime_type\":\"application/pdf\",\"data\":\"" + pdf + "\"}},"
-                + "{\"file_data\":{\"mime_type\":\"audio/mpeg\",\"file_uri\":\"https://x/v1beta/files/abc\"}}]}],"
+                + "{\"file_data\":{\"mime_type\":\"audio/mpeg\",\"file_uri\":\"" + audioUri + "\"}}]}],"
                 + "\"generation_config\":{\"max_output_tokens\":100,\"response_mime_type\":\"application/json\","
                 + "\"response_schema\":{\"type\":\"OBJECT\",\"properties\":{\"my_field\":{\"type\":\"STRING\"}}}}}";
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(fake.baseUrl() + GENERATE + "?key=" + FakeGemini.KEY))

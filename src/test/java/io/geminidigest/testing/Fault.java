@@ -25,7 +25,9 @@ public final class Fault {
         /** 429 "Resource has been exhausted (e.g. check quota)." without details. */
         QUOTA_NO_DETAILS,
         /** 429 "Your prepayment credits are depleted. ..." without RetryInfo. */
-        PREPAYMENT_DEPLETED
+        PREPAYMENT_DEPLETED,
+        /** Upload requests only: keep the first {@link #bytes()} bytes of the chunk, then close the connection. */
+        DROP_UPLOAD
     }
 
     static final String INTERNAL_MESSAGE = "An internal error has occurred. Please retry or report in "
@@ -41,8 +43,14 @@ public final class Fault {
     private final String status;
     private final String message;
     private final Duration retryDelay;
+    private final long bytes;
 
     private Fault(Kind kind, int code, String status, String message, Duration retryDelay) {
+        this(kind, code, status, message, retryDelay, 0);
+    }
+
+    private Fault(Kind kind, int code, String status, String message, Duration retryDelay, long bytes) {
+        this.bytes = bytes;
         this.kind = kind;
         this.code = code;
         this.status = status;
@@ -99,6 +107,24 @@ public final class Fault {
         return new Fault(Kind.PREPAYMENT_DEPLETED, 429, "RESOURCE_EXHAUSTED", PREPAYMENT_MESSAGE, null);
     }
 
+    /**
+     * Cuts off the next upload request (see {@link FakeGemini#failNextUpload(Fault...)}; {@code failNext} routes
+     * this fault there too) after receiving {@code bytes} bytes of its body: those bytes are kept in the upload
+     * session, so {@code X-Goog-Upload-Command: query} reports them, then the connection is closed without an
+     * answer. On an upload start request it just drops the connection (no session is created).
+     */
+    public static Fault dropUploadAfter(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes < 0");
+        }
+        return new Fault(Kind.DROP_UPLOAD, 0, null, null, null, bytes);
+    }
+
+    /** For {@link Kind#DROP_UPLOAD}: bytes received before the cut. */
+    public long bytes() {
+        return bytes;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -123,6 +149,7 @@ public final class Fault {
 
     @Override
     public String toString() {
-        return kind == Kind.STATUS ? "Fault[" + code + " " + status + "]" : "Fault[" + kind + "]";
+        return kind == Kind.STATUS ? "Fault[" + code + " " + status + "]"
+                : kind == Kind.DROP_UPLOAD ? "Fault[DROP_UPLOAD after " + bytes + " bytes]" : "Fault[" + kind + "]";
     }
 }

@@ -17,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code POST /v1beta/models/{id}:generateContent}, {@code :streamGenerateContent} and {@code :countTokens}.
  *
- * <p>Order of checks for generate calls, as on the real API: body and fields (400) → input token limit (400) →
+ * <p>Order of checks for generate calls, as on the real API: body and fields (400; {@code fileData} parts are
+ * resolved here: 403 for unknown / deleted / expired files, 400 FAILED_PRECONDITION for files not ACTIVE) → input
+ * token limit (400, media included) →
  * scripted/random faults → rate limits (429) → responder. Only calls that reach the responder are charged.
  */
 final class GenerateApi implements ApiArea {
@@ -65,7 +67,7 @@ final class GenerateApi implements ApiArea {
     private void generate(Inbound req, String id, boolean stream, boolean sse) throws ApiError, IOException {
         FakeModel model = fake.models().require(id);
         JsonNode body = req.jsonObjectBody();
-        RequestValidator.Prompt prompt = RequestValidator.generateRequest(body, model, false);
+        RequestValidator.Prompt prompt = RequestValidator.generateRequest(body, model, false, fake.filesApi());
         int tokens = prompt.totalTokens();
         req.promptTokens = tokens;
         req.userText = prompt.userText();
@@ -82,10 +84,15 @@ final class GenerateApi implements ApiArea {
 
         JsonNode gc = Json.field(body, "generationConfig");
         GenerateCall call = new GenerateCall(id, body, prompt.userText(), prompt.lastUserText(), prompt.systemText(),
-                tokens, gc == null ? Json.object() : gc, stream);
+                tokens, gc == null ? Json.object() : gc, stream, prompt.mediaParts());
         Answer answer = fake.responder().apply(call);
         if (answer == null) {
             throw new IllegalStateException("responder returned null for " + call);
+        }
+        if (fake.strictJsonAnswers() && !answer.isBlocked() && call.responseMimeType().equals("application/json")
+                && !isJson(answer.text())) {
+            throw new IllegalStateException("responder answered invalid JSON to a call with responseMimeType "
+                    + "application/json: " + answer.text());
         }
         sleep(answer.delay());
 
@@ -121,6 +128,16 @@ final class GenerateApi implements ApiArea {
                     thoughts, id, responseId));
         }
         respond(req, stream, sse, chunks);
+    }
+
+    private static boolean isJson(String text) {
+        try {
+            Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(text);
+            return !text.isBlank();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void applyFault(Inbound req, Fault fault, String model) throws ApiError {
@@ -256,9 +273,9 @@ final class GenerateApi implements ApiArea {
             if (!gcr.isObject()) {
                 throw ApiError.invalidJson("Invalid value at 'generate_content_request': expected an object.");
             }
-            prompt = RequestValidator.generateRequest(gcr, model, true);
+            prompt = RequestValidator.generateRequest(gcr, model, true, fake.filesApi());
         } else {
-            prompt = RequestValidator.countTokensContents(contents);
+            prompt = RequestValidator.countTokensContents(contents, fake.filesApi());
         }
         req.promptTokens = prompt.totalTokens();
         ObjectNode answer = Json.object();

@@ -2,6 +2,8 @@ package io.geminidigest.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.List;
+
 /**
  * One validated generate call, handed to the responder (see {@link FakeGemini#respondWith}).
  *
@@ -14,9 +16,32 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param promptTokens      the fake {@code promptTokenCount} of this request
  * @param generationConfig  {@code generationConfig} as sent, or an empty object
  * @param streaming         true for {@code :streamGenerateContent}
+ * @param mediaParts        the {@code inlineData} / {@code fileData} parts in request order (see {@link MediaPart})
  */
 public record GenerateCall(String model, JsonNode request, String userText, String lastUserText,
-                           String systemInstruction, int promptTokens, JsonNode generationConfig, boolean streaming) {
+                           String systemInstruction, int promptTokens, JsonNode generationConfig, boolean streaming,
+                           List<MediaPart> mediaParts) {
+
+    public GenerateCall {
+        mediaParts = List.copyOf(mediaParts);
+    }
+
+    /** The former shape, without media parts. */
+    public GenerateCall(String model, JsonNode request, String userText, String lastUserText,
+                        String systemInstruction, int promptTokens, JsonNode generationConfig, boolean streaming) {
+        this(model, request, userText, lastUserText, systemInstruction, promptTokens, generationConfig, streaming,
+                List.of());
+    }
+
+    /** The media parts of one modality ({@code AUDIO}, {@code VIDEO}, {@code IMAGE}, {@code DOCUMENT}). */
+    public List<MediaPart> mediaParts(String modality) {
+        return mediaParts.stream().filter(m -> m.modality().equals(modality)).toList();
+    }
+
+    /** {@code generationConfig.responseSchema}, or {@code null} when not sent. */
+    public JsonNode responseSchema() {
+        return Json.field(generationConfig, "responseSchema");
+    }
 
     /** {@code generationConfig.maxOutputTokens}, or {@code null} when not sent. */
     public Integer maxOutputTokens() {

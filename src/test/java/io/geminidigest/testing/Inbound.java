@@ -28,7 +28,12 @@ final class Inbound {
     final String path;
     final String query;
     final Map<String, String> params;
+    /** The body; empty for upload requests under {@code /upload/}, whose handler reads the stream itself. */
     final byte[] body;
+    /** True when the body was larger than the fake's request size limit (the excess was read and discarded). */
+    final boolean tooLarge;
+    /** Bytes of body received; set by upload handlers that do not keep the bytes. */
+    long bodySize;
 
     // filled in by handlers, copied into the RecordedRequest
     String model;
@@ -47,6 +52,14 @@ final class Inbound {
      *                 test that got its response always finds the request recorded
      */
     Inbound(HttpExchange exchange, long seq, Consumer<RecordedRequest> recorder) throws IOException {
+        this(exchange, seq, recorder, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param sizeLimit bodies larger than this are discarded and flagged {@link #tooLarge}; upload bodies (paths
+     *                  under {@code /upload/}) are not read here at all
+     */
+    Inbound(HttpExchange exchange, long seq, Consumer<RecordedRequest> recorder, long sizeLimit) throws IOException {
         this.exchange = exchange;
         this.seq = seq;
         this.recorder = recorder;
@@ -54,7 +67,22 @@ final class Inbound {
         this.path = exchange.getRequestURI().getRawPath();
         this.query = exchange.getRequestURI().getRawQuery();
         this.params = parseQuery(query);
-        this.body = exchange.getRequestBody().readAllBytes();
+        if (path.startsWith("/upload/") && params.containsKey("upload_id")) {
+            this.body = new byte[0];
+            this.tooLarge = false;
+        } else {
+            var in = exchange.getRequestBody();
+            byte[] read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, sizeLimit + 1));
+            this.tooLarge = read.length > sizeLimit;
+            if (tooLarge) {
+                long rest = in.transferTo(java.io.OutputStream.nullOutputStream());
+                this.bodySize = read.length + rest;
+                read = new byte[0];
+            } else {
+                this.bodySize = read.length;
+            }
+            this.body = read;
+        }
     }
 
     private static Map<String, String> parseQuery(String query) {
@@ -181,6 +209,6 @@ final class Inbound {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
         return new RecordedRequest(at, method, path, query, java.util.Collections.unmodifiableMap(headers),
                 new String(body, StandardCharsets.UTF_8), parsedBody(), Math.max(status, 0), model, promptTokens,
-                userText);
+                userText, Math.max(bodySize, body.length));
     }
 }

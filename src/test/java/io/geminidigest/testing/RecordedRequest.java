@@ -14,17 +14,31 @@ import java.util.Map;
  * @param path         raw path, e.g. {@code /v1beta/models/gemini-3-pro-preview:generateContent}
  * @param query        raw query string or {@code null}
  * @param headers      request headers; the map is case-insensitive ({@link #header(String)})
- * @param rawBody      body as text (UTF-8)
+ * @param rawBody      body as text (UTF-8); empty for upload chunks (their bytes are not kept, see {@code bodySize})
  * @param body         parsed body, {@code null} when empty or not JSON
  * @param status       HTTP status answered; {@code 0} when the connection was dropped without an answer
  * @param model        model id addressed by the URL or {@code null}
  * @param promptTokens fake prompt token count, {@code -1} when not computed (rejected before counting)
  * @param userText     for generate calls that passed validation: the user text (see {@link GenerateCall#userText()}),
  *                     else {@code null}
+ * @param bodySize     number of body bytes received (for upload chunks: received before an answer or a drop)
  */
 public record RecordedRequest(Instant at, String method, String path, String query, Map<String, List<String>> headers,
                               String rawBody, JsonNode body, int status, String model, int promptTokens,
-                              String userText) {
+                              String userText, long bodySize) {
+
+    /** The former shape, without {@code bodySize} (taken as the UTF-8 length of {@code rawBody}). */
+    public RecordedRequest(Instant at, String method, String path, String query, Map<String, List<String>> headers,
+                           String rawBody, JsonNode body, int status, String model, int promptTokens,
+                           String userText) {
+        this(at, method, path, query, headers, rawBody, body, status, model, promptTokens, userText,
+                rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    /** True for requests under {@code /upload/} (upload starts, chunks, queries). */
+    public boolean isUpload() {
+        return path.startsWith("/upload/");
+    }
 
     /** First value of a header (case-insensitive name), or {@code null}. */
     public String header(String name) {

@@ -2,7 +2,9 @@ package io.geminidigest.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -53,9 +55,10 @@ final class RequestValidator {
      * @param userText       text parts of user contents joined with "\n" (thoughts excluded)
      * @param lastUserText   last text part of a user content
      * @param systemText     systemInstruction text parts joined with "\n"
+     * @param mediaParts     the inlineData / fileData parts in request order
      */
     record Prompt(int textTokens, Map<String, Integer> mediaTokens, String userText, String lastUserText,
-                  String systemText) {
+                  String systemText, List<MediaPart> mediaParts) {
 
         int totalTokens() {
             return textTokens + mediaTokens.values().stream().mapToInt(Integer::intValue).sum();
@@ -63,23 +66,27 @@ final class RequestValidator {
     }
 
     private final String requestName;
+    private final FilesApi files;
+    private final List<MediaPart> mediaParts = new ArrayList<>();
     private int textTokens;
     private final Map<String, Integer> mediaTokens = new LinkedHashMap<>();
     private final StringBuilder userText = new StringBuilder();
     private String lastUserText = "";
     private final StringBuilder systemText = new StringBuilder();
 
-    private RequestValidator(String requestName) {
+    private RequestValidator(String requestName, FilesApi files) {
         this.requestName = requestName;
+        this.files = files;
     }
 
     /**
      * Validates a generateContent body (or the {@code generateContentRequest} of a countTokens body, which may
      * additionally carry {@code "model": "models/<id>"}).
      */
-    static Prompt generateRequest(JsonNode body, FakeModel model, boolean nestedInCountTokens) throws ApiError {
+    static Prompt generateRequest(JsonNode body, FakeModel model, boolean nestedInCountTokens, FilesApi files)
+            throws ApiError {
         RequestValidator v = new RequestValidator(nestedInCountTokens
-                ? "CountTokensRequest.generate_content_request" : "GenerateContentRequest");
+                ? "CountTokensRequest.generate_content_request" : "GenerateContentRequest", files);
         String where = nestedInCountTokens ? "generate_content_request" : null;
         for (Map.Entry<String, JsonNode> f : Json.fields(body)) {
             String name = Json.camel(f.getKey());
@@ -103,15 +110,15 @@ final class RequestValidator {
     }
 
     /** Validates the {@code contents} of a plain countTokens body. */
-    static Prompt countTokensContents(JsonNode contents) throws ApiError {
-        RequestValidator v = new RequestValidator("CountTokensRequest");
+    static Prompt countTokensContents(JsonNode contents, FilesApi files) throws ApiError {
+        RequestValidator v = new RequestValidator("CountTokensRequest", files);
         v.contents(contents);
         return v.result();
     }
 
     private Prompt result() {
         return new Prompt(textTokens, Map.copyOf(mediaTokens), userText.toString(), lastUserText,
-                systemText.toString());
+                systemText.toString(), List.copyOf(mediaParts));
     }
 
     private ApiError semantic(String path, String what) {
@@ -235,11 +242,12 @@ final class RequestValidator {
                 if (bytes == null || bytes.asText().isEmpty()) {
                     throw semantic(path + ".inline_data.data", "inline_data.data must not be empty");
                 }
-                if (!bytes.isTextual() || !isBase64(bytes.asText())) {
+                byte[] decoded = bytes.isTextual() ? decodeBase64(bytes.asText()) : null;
+                if (decoded == null) {
                     throw ApiError.invalidArgument("Invalid value at '" + path + ".inline_data.data' (TYPE_BYTES), "
                             + "Base64 decoding failed for " + abbreviate(bytes.toString()));
                 }
-                media(mime);
+                media(files.inlinePart(mime, decoded));
             }
             case "fileData" -> {
                 requireObject(value, path + ".file_data", "FileData");
@@ -248,7 +256,8 @@ final class RequestValidator {
                 if (uri == null || !uri.isTextual() || uri.asText().isBlank()) {
                     throw semantic(path + ".file_data.file_uri", "file_uri must not be empty");
                 }
-                media(Json.field(value, "mimeType") == null ? "" : mimeType(value, path + ".file_data"));
+                String mime = Json.field(value, "mimeType") == null ? null : mimeType(value, path + ".file_data");
+                media(files.fileDataPart(uri.asText(), mime));
             }
             default -> {
                 // functionCall, functionResponse, executableCode, codeExecutionResult: structure not checked
@@ -270,21 +279,22 @@ final class RequestValidator {
         return mime.asText();
     }
 
-    private void media(String mime) {
-        String modality = mime.startsWith("image/") ? "IMAGE" : mime.startsWith("audio/") ? "AUDIO"
-                : mime.startsWith("video/") ? "VIDEO" : "DOCUMENT";
-        mediaTokens.merge(modality, MEDIA_PART_TOKENS, Integer::sum);
+    private void media(MediaPart part) {
+        mediaParts.add(part);
+        mediaTokens.merge(part.modality(), part.tokens(), Integer::sum);
     }
 
     static boolean isBase64(String s) {
-        if (s.isEmpty()) {
-            return true;
-        }
+        return decodeBase64(s) != null;
+    }
+
+    /** Standard or URL-safe base64 (padding optional), {@code null} when invalid. */
+    static byte[] decodeBase64(String s) {
         try {
-            (s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(s);
-            return true;
+            return (s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder())
+                    .decode(s);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
     }
 
@@ -382,6 +392,9 @@ final class RequestValidator {
                 throw semantic(p + "response_mime_type", "response_mime_type must be application/json or "
                         + "text/x.enum when a response schema is set, got `" + m + "`.");
             }
+        }
+        if (schema != null && schema.isObject()) {
+            ResponseSchema.validate(schema, p + "response_schema");
         }
         JsonNode thinking = Json.field(gc, "thinkingConfig");
         if (thinking != null) {

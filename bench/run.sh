@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the benchmarks: bench/run.sh [pipeline|limits|all] [arguments for the benchmark's main class]
+#   pipeline [rounds]                       PipelineBench (default 3 rounds of the 13 samples)
+#   limits [scale ...] [key=value ...]      LimitsBench (default scale 0.04; key=value overrides settings)
+# Figures are printed and written to bench/out/<name>.json. Maven runs offline (-o): dependencies must be in ~/.m2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+which="${1:-all}"
+shift || true
+
+mvn -o -q test-compile
+mkdir -p bench/out
+mvn -o -q dependency:build-classpath -Dmdep.outputFile=bench/out/classpath.txt -Dmdep.includeScope=test >/dev/null
+CP="target/classes:target/test-classes:$(cat bench/out/classpath.txt)"
+
+run() {
+  local main="$1"; shift
+  echo ">> $main $*  (log: bench/out/$main.log)"
+  # the application logs to the console; keep it in a file and show only the figures
+  java -Xmx1g -cp "$CP" -Dbench.out=bench/out "io.geminidigest.bench.$main" "$@" > "bench/out/$main.log" 2>&1 \
+    || { tail -50 "bench/out/$main.log"; exit 1; }
+  sed -n '/^== /,$p' "bench/out/$main.log"
+}
+
+case "$which" in
+  pipeline) run PipelineBench "$@" ;;
+  limits)   run LimitsBench "$@" ;;
+  all)      run PipelineBench; run LimitsBench ;;
+  *) echo "usage: bench/run.sh [pipeline|limits|all] [arguments]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,106 @@
+package io.geminidigest.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.List;
+
+import org.apache.camel.ProducerTemplate;
+
+import io.geminidigest.gemini.GeminiCall;
+import io.geminidigest.gemini.GeminiRest.Content;
+import io.geminidigest.gemini.GeminiRest.FileData;
+import io.geminidigest.gemini.GeminiRest.GenerateContentRequest;
+import io.geminidigest.gemini.GeminiRest.GenerationConfig;
+import io.geminidigest.gemini.GeminiRest.InlineData;
+import io.geminidigest.gemini.GeminiRest.Part;
+import io.geminidigest.gemini.GeminiRest.ThinkingConfig;
+import io.geminidigest.gemini.GenerateResult;
+import io.geminidigest.gemini.Upload.FileResource;
+import io.geminidigest.job.Job;
+
+/**
+ * Pictures and scanned PDFs, read by Gemini itself: a picture is described and its legible text transcribed; a PDF
+ * without a text layer is transcribed and summarized. Small inputs go inline, larger ones through the Files API.
+ * Calls go through the gateway (this bean sequences them: upload, generate, delete).
+ */
+public final class VisualReader {
+
+    /** Settings of the visual path. */
+    public record Settings(String model, long inlineMaxBytes, int maxOutputTokens, String thinkingLevel,
+            String describeImagePrompt, String readScannedPrompt, int imageTokens, int pdfPageTokens,
+            boolean deleteRemoteFiles) {
+    }
+
+    /** What was read: the answer, and the upload used, if any. */
+    public record Reading(GenerateResult answer, String uploadedAs, boolean inline) {
+    }
+
+    private final ProducerTemplate gateway;
+    private final GeminiFiles files;
+    private final Settings settings;
+
+    public VisualReader(ProducerTemplate gateway, GeminiFiles files, Settings settings) {
+        this.gateway = gateway;
+        this.files = files;
+        this.settings = settings;
+    }
+
+    /** Reads a picture, or a scanned PDF when {@code mimeType} is application/pdf. */
+    public Reading read(Job job, String mimeType) throws IOException, InterruptedException {
+        return read(job, mimeType, pdfPages(job, mimeType));
+    }
+
+    /** Estimated prompt tokens of reading this input (no API key: the estimate sidecar). */
+    public int estimateTokens(Job job, String mimeType) {
+        boolean pdf = "application/pdf".equals(mimeType);
+        String prompt = pdf ? settings.readScannedPrompt() : settings.describeImagePrompt();
+        Integer pages = pdfPages(job, mimeType);
+        return (pdf ? Math.max(1, pages == null ? 1 : pages) * settings.pdfPageTokens() : settings.imageTokens())
+                + prompt.length() / 3;
+    }
+
+    /** The page count of a PDF, read from its catalogue with PDFBox (which Tika brings); null if unreadable. */
+    static Integer pdfPages(Job job, String mimeType) {
+        if (!"application/pdf".equals(mimeType)) {
+            return null;
+        }
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(job.file().toFile())) {
+            return doc.getNumberOfPages();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reads a picture, or a scanned PDF of {@code pages} pages. */
+    public Reading read(Job job, String mimeType, Integer pages) throws IOException, InterruptedException {
+        boolean pdf = "application/pdf".equals(mimeType);
+        long size = Files.size(job.file());
+        Part media;
+        FileResource uploaded = null;
+        if (size <= settings.inlineMaxBytes()) {
+            media = new Part(null, new InlineData(mimeType, Base64.getEncoder().encodeToString(
+                    Files.readAllBytes(job.file()))), null, null);
+        } else {
+            uploaded = files.activeFile(job.file(), mimeType, job.fileName(), job.sha256());
+            media = new Part(null, null, new FileData(uploaded.mimeType(), uploaded.uri()), null);
+        }
+        String prompt = pdf ? settings.readScannedPrompt() : settings.describeImagePrompt();
+        GenerateContentRequest request = new GenerateContentRequest(null,
+                List.of(new Content("user", List.of(media, Part.text(prompt)))),
+                new GenerationConfig(settings.maxOutputTokens(), null, null, null,
+                        settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null)));
+        int estimate = (pdf ? Math.max(1, pages == null ? 1 : pages) * settings.pdfPageTokens()
+                : settings.imageTokens()) + prompt.length() / 3;
+        GeminiCall call = GeminiCall.generate(job.name() + (pdf ? " scanned pages" : " picture"), settings.model(),
+                request, estimate, GeminiCall.TimeoutClass.MEDIA);
+        try {
+            GenerateResult answer = gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
+            return new Reading(answer, uploaded == null ? null : uploaded.name(), uploaded == null);
+        } finally {
+            if (uploaded != null && settings.deleteRemoteFiles()) {
+                files.delete(uploaded.name(), job.sha256());
+            }
+        }
+    }
+}

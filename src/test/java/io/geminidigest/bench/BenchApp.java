@@ -1,0 +1,106 @@
+package io.geminidigest.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.camel.main.Main;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.geminidigest.app.CommandLine;
+import io.geminidigest.app.GeminiDigest;
+import io.geminidigest.app.RunTracker;
+
+/**
+ * Runs the real application (Camel Main with the real route files) once ({@code --once}) on an input and an output
+ * folder, for the benchmarks. A public copy of the few lines of the test harness {@code io.geminidigest.app.DigestRun}
+ * that the benchmarks need: shipped settings, with only the folder polling shortened.
+ */
+public final class BenchApp {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path in;
+    private final Path out;
+    private final Map<String, String> properties = new HashMap<>();
+    private RunTracker tracker;
+
+    /** Input and output folders under {@code root} ({@code in/}, {@code out/}). */
+    public BenchApp(Path root) {
+        this.in = root.resolve("in");
+        this.out = root.resolve("out");
+        try {
+            Files.createDirectories(in);
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        properties.put("ingest.dir", in.toString());
+        properties.put("output.dir", out.toString());
+        properties.put("ingest.poll-delay", "100");
+        properties.put("ingest.read-lock-check-interval", "100");
+        properties.put("ingest.read-lock-min-age", "100");
+        properties.put("gemini.api-key", "");
+    }
+
+    /** Points the application at a fake (or any) Gemini server. */
+    public BenchApp against(String baseUrl, String apiKey) {
+        properties.put("gemini.base-url", baseUrl);
+        properties.put("gemini.api-key", apiKey);
+        return this;
+    }
+
+    public BenchApp set(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
+    public Path in() {
+        return in;
+    }
+
+    public Path out() {
+        return out;
+    }
+
+    public RunTracker tracker() {
+        return tracker;
+    }
+
+    /** Runs {@code --once} to completion (at most {@code timeout}); returns the command line's exit code. */
+    public int once(long timeoutSeconds) throws Exception {
+        properties.put("run.once", "true");
+        tracker = new RunTracker();
+        Main main = GeminiDigest.create(new CommandLine(Map.copyOf(properties), true, false), tracker);
+        CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        f.get(timeoutSeconds, TimeUnit.SECONDS);
+        return tracker.exitCode();
+    }
+
+    /** The JSON sidecars ({@code *.summary.json}) written to the output folder. */
+    public List<JsonNode> sidecars() throws IOException {
+        List<JsonNode> result = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(out)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".summary.json")).sorted().toList()) {
+                result.add(JSON.readTree(p.toFile()));
+            }
+        }
+        return result;
+    }
+}

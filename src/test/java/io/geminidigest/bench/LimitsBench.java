@@ -1,0 +1,191 @@
+package io.geminidigest.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.geminidigest.testing.FakeGemini;
+import io.geminidigest.testing.RecordedRequest;
+
+/**
+ * Pacing under limits: at least 20 documents and over 1,000,000 input tokens against a fake limited to 60 requests
+ * and 32,000 input tokens per (time-scaled) minute, with the application configured to the same limits.
+ *
+ * <p>Figures per time scale: documents completed; prompt tokens as the fake counted them (successful generate calls,
+ * map and reduce); the theoretical minimum wall time (tokens ÷ 32,000 minutes) against the measured one; the
+ * sustained utilisation of the tokens-per-minute limit while a backlog exists, in consecutive one-minute windows from
+ * the first request to the last map request (after it only the last reduce calls remain); 429s (with limits equal to
+ * the server's, every one is caused by our own pacing); the largest request against the chunk budget.
+ *
+ * <p>Usage: {@code LimitsBench [scale ...] [key=value ...]}: time scales (default 0.04, a "minute" of 2.4 s; 0.002 is a
+ * "minute" of 120 ms) and application settings that override the benchmark's (e.g. {@code ratelimit.margin=0}).
+ */
+public final class LimitsBench {
+
+    static final int RPM = 60;
+    static final int TPM = 32_000;
+    static final long MIN_DOCUMENT_TOKENS = 1_000_000;
+    /** A "minute" of 2.4 s: the run takes about 2 minutes of wall time. */
+    static final double DEFAULT_SCALE = 0.04;
+    static final String REDUCE_MARKER = "--- PART SUMMARIES ---";
+
+    private LimitsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Double> scales = new ArrayList<>();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String a : args) {
+            if (a.contains("=")) {
+                overrides.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else {
+                scales.add(Double.parseDouble(a));
+            }
+        }
+        if (scales.isEmpty()) {
+            scales = List.of(DEFAULT_SCALE);
+        }
+        Map<String, String> documents = documents();
+        // bench/out/limits.json for the default run, limits-<arguments>.json for others
+        BenchReport report = new BenchReport(args.length == 0 ? "limits"
+                : "limits-" + String.join("_", args).replaceAll("[^A-Za-z0-9._-]", "-"));
+        long documentTokens = documents.values().stream().mapToLong(FakeGemini::countTokens).sum();
+        report.figure("input", "documents", documents.size(), "moby-dick slices + alice.txt + french.utf8.txt")
+                .figure("input", "document tokens", documentTokens, "fake tokenizer, text only")
+                .detail("input", "settings overridden", overrides);
+        for (double scale : scales) {
+            run(report, scale, documents, overrides);
+        }
+        report.write();
+        System.exit(0);
+    }
+
+    /**
+     * Slices of moby-dick of varied sizes (about 8K to 80K tokens; the text is read cyclically) until the documents
+     * hold over {@link #MIN_DOCUMENT_TOKENS}, plus alice.txt and french.utf8.txt.
+     */
+    static Map<String, String> documents() {
+        String moby = BenchDocuments.sampleText("moby-dick.txt");
+        String twice = moby + "\n\n" + moby;
+        Map<String, String> docs = new LinkedHashMap<>();
+        docs.put("alice.txt", BenchDocuments.sampleText("alice.txt"));
+        docs.put("french.utf8.txt", BenchDocuments.sampleText("french.utf8.txt"));
+        long tokens = docs.values().stream().mapToLong(FakeGemini::countTokens).sum();
+        int at = 0;
+        for (int i = 0; tokens <= MIN_DOCUMENT_TOKENS || docs.size() < 20; i++) {
+            int length = 30_000 + (int) ((i * 104_729L) % 270_000);
+            String slice = twice.substring(at, at + length);
+            docs.put(String.format("moby-%02d.txt", i), slice);
+            tokens += FakeGemini.countTokens(slice);
+            at = (at + length) % moby.length();
+        }
+        return docs;
+    }
+
+    private static void run(BenchReport report, double scale, Map<String, String> documents,
+            Map<String, String> overrides) throws Exception {
+        try (FakeGemini fake = FakeGemini.start(FakeGemini.Config.defaults().withTimeScale(scale))
+                .limits(RPM, TPM, 0)) {
+            BenchApp app = new BenchApp(Files.createTempDirectory("bench-limits"))
+                    .against(fake.baseUrl(), FakeGemini.KEY)
+                    .set("ratelimit.preset", "tier1")
+                    .set("ratelimit.time-scale", Double.toString(scale))
+                    .set("ratelimit.requests-per-minute", Integer.toString(RPM))
+                    .set("ratelimit.tokens-per-minute", Integer.toString(TPM))
+                    .set("ratelimit.requests-per-day", "0")
+                    .set("ingest.concurrency", "4")
+                    .set("gemini.retry.initial-delay-ms", "10")
+                    .set("gemini.retry.max-delay-ms", "200");
+            overrides.forEach(app::set);
+            for (Map.Entry<String, String> d : documents.entrySet()) {
+                BenchDocuments.write(app.in(), d.getKey(), d.getValue().getBytes(StandardCharsets.UTF_8));
+            }
+            long t0 = System.nanoTime();
+            int exit = app.once(900);
+            double runSeconds = (System.nanoTime() - t0) / 1e9;
+            analyse(report, String.format("scale %s (minute %d ms)", scale, fake.minute().toMillis()), fake, app,
+                    documents.size(), exit, runSeconds);
+        }
+    }
+
+    private static void analyse(BenchReport report, String s, FakeGemini fake, BenchApp app, int documents, int exit,
+            double runSeconds) throws Exception {
+        List<RecordedRequest> generate = fake.requests().stream().filter(RecordedRequest::isGenerate).toList();
+        List<RecordedRequest> ok = generate.stream().filter(r -> r.status() == 200 && r.promptTokens() >= 0).toList();
+        long tokens = ok.stream().mapToLong(RecordedRequest::promptTokens).sum();
+        long minuteNanos = fake.minute().toNanos();
+        Instant first = generate.get(0).at();
+        Instant last = generate.get(generate.size() - 1).at();
+        Instant lastMap = ok.stream().filter(r -> r.userText() == null || !r.userText().contains(REDUCE_MARKER))
+                .map(RecordedRequest::at).max(Instant::compareTo).orElse(last);
+        double firstToLast = Duration.between(first, last).toNanos() / 1e9;
+        double minimum = (double) tokens / TPM * minuteNanos / 1e9;
+
+        // tokens admitted per consecutive minute window while there is a backlog (first request to last map request)
+        long backlogNanos = Duration.between(first, lastMap).toNanos();
+        int windows = (int) (backlogNanos / minuteNanos);
+        long[] perWindow = new long[windows];
+        long inBacklog = 0;
+        for (RecordedRequest r : ok) {
+            long t = Duration.between(first, r.at()).toNanos();
+            if (t < backlogNanos) {
+                inBacklog += r.promptTokens();
+                int w = (int) (t / minuteNanos);
+                if (w < windows) {
+                    perWindow[w] += r.promptTokens();
+                }
+            }
+        }
+        double mean = windows == 0 ? 0 : java.util.Arrays.stream(perWindow).average().orElse(0) / TPM;
+        double min = windows == 0 ? 0 : (double) java.util.Arrays.stream(perWindow).min().orElse(0) / TPM;
+        double overall = backlogNanos == 0 ? 0 : inBacklog / ((double) backlogNanos / minuteNanos) / TPM;
+
+        // the most tokens the server saw in any rolling minute (must stay at most the limit)
+        long rollingMax = 0;
+        long sum = 0;
+        for (int i = 0, j = 0; i < ok.size(); i++) {
+            sum += ok.get(i).promptTokens();
+            while (Duration.between(ok.get(j).at(), ok.get(i).at()).toNanos() >= minuteNanos) {
+                sum -= ok.get(j++).promptTokens();
+            }
+            rollingMax = Math.max(rollingMax, sum);
+        }
+
+        long[] sizes = ok.stream().mapToLong(RecordedRequest::promptTokens).toArray();
+        List<JsonNode> sidecars = app.sidecars();
+        int budget = sidecars.stream().mapToInt(j -> j.path("chunking").path("budgetTokens").asInt()).max().orElse(0);
+        long mapCalls = ok.stream().filter(r -> r.userText() != null && !r.userText().contains(REDUCE_MARKER)).count();
+
+        report.figure(s, "exit code", exit, null)
+                .figure(s, "documents completed", app.tracker().okCount(), "of " + documents)
+                .figure(s, "prompt tokens (fake's count)", tokens, "successful generate calls, map + reduce")
+                .figure(s, "generate calls ok", ok.size(), mapCalls + " map/single, " + (ok.size() - mapCalls)
+                        + " reduce")
+                .figure(s, "theoretical minimum", BenchReport.round(minimum), "s = tokens / " + TPM + " x minute")
+                .figure(s, "wall, first request to last answer", BenchReport.round(firstToLast), "s")
+                .figure(s, "wall, whole run", BenchReport.round(runSeconds), "s, start-up to exit")
+                .figure(s, "ratio wall / minimum", BenchReport.round(firstToLast / minimum), null)
+                .figure(s, "backlog window", BenchReport.round(backlogNanos / 1e9), "s, first to last map request, "
+                        + windows + " full minutes")
+                .figure(s, "utilisation per minute, mean", BenchReport.round(mean * 100), "% of " + TPM + " TPM")
+                .figure(s, "utilisation per minute, min", BenchReport.round(min * 100), "%")
+                .figure(s, "utilisation over the backlog", BenchReport.round(overall * 100), "%")
+                .figure(s, "max tokens in a rolling minute", rollingMax, "by arrival at the fake; limit " + TPM)
+                .figure(s, "429 answers", fake.countStatus(429), "target 0")
+                .figure(s, "max prompt tokens in one request", fake.maxPromptTokensSeen(), "chunk budget " + budget)
+                .figure(s, "request size median", BenchReport.quantile(sizes, 0.5), "tokens")
+                .figure(s, "requests over 15,200 tokens", java.util.Arrays.stream(sizes).filter(n -> n > 15_200)
+                        .count(), "E/2 with the 5% margin: the limiter's burst cap")
+                .detail(s, "tokens per minute window", perWindow)
+                .detail(s, "status counts", fake.statusCounts())
+                .detail(s, "request sizes", sizes);
+    }
+}
