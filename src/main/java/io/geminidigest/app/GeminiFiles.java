@@ -89,8 +89,14 @@ public final class GeminiFiles {
         int resumes = 0;
         try (var channel = Files.newByteChannel(file)) {
             while (true) {
-                int length = (int) Math.min(chunk, total - offset);
-                boolean last = offset + length >= total;
+                long end = Math.min(total, offset + chunk);
+                if (end < total && session.granularity() > 0) {
+                    // every chunk but the last ends on a multiple of the granularity (also after a resume)
+                    end = Math.max(offset + session.granularity(), end / session.granularity() * session.granularity());
+                    end = Math.min(end, total);
+                }
+                int length = (int) (end - offset);
+                boolean last = end >= total;
                 byte[] data = new byte[length];
                 channel.position(offset);
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data);

@@ -60,6 +60,30 @@ public final class VisualReader {
                 + prompt.length() / 3;
     }
 
+    /**
+     * Whether a PDF is a scan: it has pages and none of them carries a font (no text layer). Tika would find it
+     * empty; Gemini reads the pictures of its pages.
+     */
+    public boolean isScannedPdf(Job job, String mimeType) {
+        if (!"application/pdf".equals(mimeType) || job.bytes() == 0) {
+            return false;
+        }
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(job.file().toFile())) {
+            if (doc.isEncrypted() || doc.getNumberOfPages() == 0) {
+                return false;
+            }
+            for (var page : doc.getPages()) {
+                var resources = page.getResources();
+                if (resources != null && resources.getFontNames().iterator().hasNext()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // not readable here: Tika will say what is wrong with it
+        }
+    }
+
     /** The page count of a PDF, read from its catalogue with PDFBox (which Tika brings); null if unreadable. */
     static Integer pdfPages(Job job, String mimeType) {
         if (!"application/pdf".equals(mimeType)) {

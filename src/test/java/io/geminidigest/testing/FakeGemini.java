@@ -501,6 +501,14 @@ public final class FakeGemini implements AutoCloseable {
         }
     }
 
+    /** The next upload fault for a request that carries no file bytes (a start): a byte-count drop waits for a chunk. */
+    Fault nextUploadFaultForStart() {
+        synchronized (scriptedFaults) {
+            Fault f = uploadFaults.peekFirst();
+            return f == null || f.kind() == Fault.Kind.DROP_UPLOAD ? null : uploadFaults.pollFirst();
+        }
+    }
+
     Function<GenerateCall, Answer> responder() {
         return responder;
     }

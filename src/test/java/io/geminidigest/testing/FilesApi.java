@@ -702,7 +702,7 @@ final class FilesApi implements ApiArea {
      * {@link Fault.Kind#DROP_UPLOAD} after keeping the first {@code n} bytes of the chunk in the session.
      */
     private void applyUploadFault(Inbound req, Session s) throws ApiError, IOException {
-        Fault fault = fake.nextUploadFault();
+        Fault fault = s == null ? fake.nextUploadFaultForStart() : fake.nextUploadFault();
         if (fault == null) {
             return;
         }
