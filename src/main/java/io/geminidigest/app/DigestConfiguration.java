@@ -179,6 +179,29 @@ public final class DigestConfiguration implements CamelConfiguration {
                 Duration.ofMillis(s.getLong("media.poll-max-millis", 10_000)),
                 Duration.ofSeconds(s.getInt("media.processing-deadline-seconds", 600)), 20, Duration.ofHours(1)));
         registry.bind("geminiFiles", files);
+        io.geminidigest.media.Ffmpeg ffmpeg = new io.geminidigest.media.Ffmpeg();
+        io.geminidigest.media.MediaProbe probe = new io.geminidigest.media.MediaProbe();
+        int transcribeMaxOutput = s.getInt("transcribe.max-output-tokens", 32_768);
+        var plannerDefaults = io.geminidigest.media.SegmentPlanner.Settings.defaults(initial.tokens(), transcribeMaxOutput);
+        plannerDefaults = new io.geminidigest.media.SegmentPlanner.Settings(plannerDefaults.tokensPerSecond(),
+                plannerDefaults.budgetTokens(), transcribeMaxOutput,
+                s.getDouble("transcribe.output-tokens-per-second", 8),
+                s.getLong("transcribe.segment-max-minutes", 10) * 60_000L, s.getLong("transcribe.overlap-millis", 1000),
+                s.getLong("transcribe.long-silence-millis", 5000), plannerDefaults.paddingMillis());
+        var alignment = io.geminidigest.transcript.AlignmentSettings.defaults()
+                .withToleranceMs(s.getLong("transcribe.alignment-tolerance-millis", 500));
+        registry.bind("mediaTranscriber", new MediaTranscriber(context.createProducerTemplate(), files, probe,
+                new io.geminidigest.media.SpeechDetector(ffmpeg, probe, s.getDouble("transcribe.silence-noise-db", -35),
+                        s.getDouble("transcribe.min-silence-seconds", 0.5), 100),
+                new io.geminidigest.media.MediaConverter(ffmpeg), plannerDefaults,
+                new MediaTranscriber.Settings(model, s.getLong("media.inline-max-bytes", 4L * 1024 * 1024),
+                        transcribeMaxOutput,
+                        thinkingBudget == null ? blankToNull(s.get("gemini.thinking-level", "")) : null,
+                        blankToNull(s.get("transcribe.language", "")), s.getBoolean("media.delete-remote-files", true),
+                        stateDir.resolve("work"), 4, alignment)));
+        registry.bind("transcriptOutputs", new TranscriptOutputs(new io.geminidigest.transcript.SubtitleWriter(
+                new io.geminidigest.transcript.SubtitleWriter.Options(s.getLong("subtitles.max-cue-seconds", 7) * 1000,
+                        s.getInt("subtitles.max-line-length", 42), 2, true))));
         String resolution = s.get("media.resolution", "high");
         int imageTokens = switch (resolution) {
             case "low" -> 280;

@@ -179,6 +179,74 @@ public final class Reports {
                 null, new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null));
     }
 
+    /** The sidecar of a transcribed recording: transcription calls, then the summary's calls. */
+    public Sidecar mediaSidecar(Job job, String detectedType, MediaTranscriber.Transcription t, SummaryRun run,
+            Instant startedAt) {
+        List<CallInfo> calls = new ArrayList<>();
+        long in = 0;
+        long out = 0;
+        long thinking = 0;
+        double cost = 0;
+        String version = null;
+        java.util.Map<String, Long> byModality = new java.util.LinkedHashMap<>();
+        List<GenerateResult> all = new ArrayList<>(t.calls());
+        all.addAll(run.answers());
+        for (GenerateResult r : all) {
+            var u = r.usage();
+            double c = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
+            calls.add(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(),
+                    u.candidatesTokenCount(), u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(), round(c),
+                    null));
+            in += u.promptTokenCount();
+            out += u.candidatesTokenCount();
+            thinking += u.thoughtsTokenCount();
+            cost += c;
+            version = r.modelVersion() != null ? r.modelVersion() : version;
+            u.promptTokensDetails().forEach(d -> byModality.merge(d.modality(), (long) d.tokenCount(), Long::sum));
+        }
+        List<String> warnings = new ArrayList<>();
+        if (t.alignment().hasWarning()) {
+            warnings.add(t.alignment().warning());
+        }
+        String kind = t.info().hasVideo() ? "video" : "audio";
+        var alignment = t.alignment();
+        String note = String.format(java.util.Locale.ROOT,
+                "alignment: %d of %d cues re-timed, largest correction %d ms, %.0f%% of cue time on detected speech",
+                alignment.cuesRetimed(), alignment.cues().size(), alignment.largestCorrectionMs(),
+                alignment.shareOfCueTimeOnSpeech() * 100);
+        return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model, version,
+                null, calls, new Totals(calls.size(), in, out, thinking), round(cost), timings(startedAt, null),
+                warnings.isEmpty() ? null : warnings, note, null,
+                new Sidecar.MediaInfo(kind, detectedType, t.info().durationMillis(), t.plan().size(),
+                        t.uploads().isEmpty(), t.uploads().isEmpty() ? null : List.copyOf(t.uploads()),
+                        byModality.isEmpty() ? null : byModality, t.localMillis()));
+    }
+
+    /** No API key: what transcribing a recording would take (planned segments, audio tokens, cost). */
+    public Sidecar mediaEstimate(Job job, String detectedType, io.geminidigest.media.MediaInfo info,
+            List<io.geminidigest.media.Segment> plan, Instant startedAt) {
+        List<CallInfo> calls = new ArrayList<>();
+        long in = 0;
+        long out = 0;
+        double cost = 0;
+        for (var seg : plan) {
+            int prompt = (int) seg.estimatedTokens() + 300;
+            int output = (int) Math.max(200, seg.durationMs() / 1000 * 8);
+            double c = prices.cost(prompt, output);
+            calls.add(new CallInfo("transcribe " + seg.startMs() + "-" + seg.endMs() + " ms", model, null, prompt,
+                    output, 0, 0, null, round(c), true));
+            in += prompt;
+            out += output;
+            cost += c;
+        }
+        return new Sidecar(Sidecar.ESTIMATED, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model,
+                null, null, calls, new Totals(calls.size(), in, out, 0), round(cost), timings(startedAt, null), null,
+                "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates of the "
+                        + "transcription (the summary of the transcript comes on top). The input was left in place.",
+                null, new Sidecar.MediaInfo(info.hasVideo() ? "video" : "audio", detectedType, info.durationMillis(),
+                        plan.size(), null, null, null, null));
+    }
+
     /** A readable error for any failure of a document. */
     public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo) {
         Classified c = classify(failure);
@@ -203,6 +271,9 @@ public final class Reports {
             }
             if (t instanceof GeminiException g) {
                 return new Classified("summarize", kebab(g.kind().name()), g.summary(), g.kind().advice());
+            }
+            if (t instanceof io.geminidigest.media.MediaException m) {
+                return new Classified("media", kebab(m.kind().name()), m.getMessage(), m.advice());
             }
         }
         Throwable t = RetryPolicy.unwrap(failure);

@@ -48,6 +48,8 @@ public enum GeminiErrorKind {
     FILE_NOT_ACTIVE(Handling.RETRY, "the uploaded file is not ACTIVE yet", "nothing: the call waits and is retried"),
     FILE_PROCESSING_FAILED(Handling.FAIL_DOCUMENT, "Gemini could not process the uploaded file (state FAILED)",
             "check that the file plays; convert it to a common format (mp3, mp4) and drop it again"),
+    INVALID_TRANSCRIPT(Handling.FAIL_DOCUMENT, "Gemini's transcript was not valid JSON of the requested shape",
+            "move the file back into the input folder to try again; report it if it persists"),
     UNEXPECTED_RESPONSE(Handling.RETRY, "Gemini answered something this client cannot read",
             "retry later; report it if it persists");
 

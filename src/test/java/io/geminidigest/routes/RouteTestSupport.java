@@ -1,0 +1,93 @@
+package io.geminidigest.routes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.main.MainConfigurationProperties;
+
+import io.geminidigest.app.DigestConfiguration;
+import io.geminidigest.app.RunTracker;
+import io.geminidigest.testing.FakeGemini;
+
+/**
+ * Shared wiring of the route tests: only the route files under test are loaded, the beans are the production ones
+ * ({@link DigestConfiguration}), and the settings are the shipped ones with short timings and temporary folders
+ * (as in the end-to-end harness {@code DigestRun}).
+ */
+final class RouteTestSupport {
+
+    private RouteTestSupport() {
+    }
+
+    /** The shipped settings with short timings, on {@code root/in} and {@code root/out}. */
+    static Map<String, String> settings(Path root) {
+        Map<String, String> p = new LinkedHashMap<>();
+        Path in = root.resolve("in");
+        Path out = root.resolve("out");
+        try {
+            Files.createDirectories(in);
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        p.put("ingest.dir", in.toString());
+        p.put("output.dir", out.toString());
+        p.put("ingest.poll-delay", "100");
+        p.put("ingest.read-lock-check-interval", "100");
+        p.put("ingest.read-lock-min-age", "100");
+        p.put("gemini.retry.initial-delay-ms", "10");
+        p.put("gemini.retry.max-delay-ms", "100");
+        p.put("gemini.circuit.wait-seconds", "1");
+        p.put("extract.workers", "1");
+        p.put("extract.worker-heap", "512m");
+        p.put("ratelimit.preset", "tier3");
+        return p;
+    }
+
+    /** Settings that point the gateway at the fake server, with its valid key. */
+    static Map<String, String> against(Map<String, String> settings, FakeGemini fake) {
+        settings.put("gemini.base-url", fake.baseUrl());
+        settings.put("gemini.api-key", FakeGemini.KEY);
+        return settings;
+    }
+
+    /**
+     * The settings as override properties, then the production beans. Which route files are loaded is set by each
+     * test class in {@code @CamelMainTest(properties = "camel.main.routes-include-pattern=...")}: the pattern of
+     * application.properties is applied after {@code @Configure} methods, so it would win over
+     * {@code configuration.withRoutesIncludePattern(...)}.
+     */
+    static void wire(MainConfigurationProperties configuration, Map<String, String> settings, RunTracker tracker) {
+        Map<String, String> copy = Map.copyOf(settings);
+        configuration.addConfiguration(new CamelConfiguration() {
+            @Override
+            public void configure(org.apache.camel.CamelContext context) {
+                copy.forEach((k, v) -> context.getPropertiesComponent().addOverrideProperty(k, v));
+            }
+        });
+        configuration.addConfiguration(new DigestConfiguration(tracker));
+    }
+
+    /** Copies a test sample to {@code target}, atomically (written beside under a hidden name, then moved). */
+    static Path copySample(String sample, Path target) {
+        try (InputStream s = RouteTestSupport.class.getResourceAsStream("/samples/" + sample)) {
+            if (s == null) {
+                throw new IllegalArgumentException("no test sample " + sample);
+            }
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".copying");
+            Files.copy(s, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
