@@ -108,6 +108,11 @@ public final class MediaTranscriber {
         this.settings = settings;
     }
 
+    /** What the summary of a transcript reads: the transcript as text with speakers, in its language. */
+    public io.geminidigest.summarize.SummaryInput summaryInput(Job job, Transcription t) {
+        return new io.geminidigest.summarize.SummaryInput(job.name(), null, t.transcript().language(), t.text());
+    }
+
     /** Duration and streams, read from the file. */
     public MediaInfo probe(Job job) {
         return probe.probe(job.file());

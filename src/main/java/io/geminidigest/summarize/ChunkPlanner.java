@@ -31,6 +31,11 @@ public final class ChunkPlanner {
         return budget;
     }
 
+    /** Tokens the current budget allows per request (media segments are planned under the same budget). */
+    public int budgetTokens() {
+        return budget.tokens();
+    }
+
     public void setBudget(ChunkBudget budget) {
         this.budget = budget;
     }
