@@ -273,6 +273,20 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public List<StatusCount> counts() {
+        return run(c -> {
+            List<StatusCount> counts = new ArrayList<>();
+            try (Statement q = c.createStatement();
+                    ResultSet rs = q.executeQuery("SELECT status, source, COUNT(*) FROM jobs GROUP BY status, source")) {
+                while (rs.next()) {
+                    counts.add(new StatusCount(JobStatus.valueOf(rs.getString(1)), rs.getString(2), rs.getLong(3)));
+                }
+            }
+            return counts;
+        });
+    }
+
+    @Override
     public int requeueUnfinished() {
         return run(c -> {
             Timestamp now = Timestamp.from(Instant.now());

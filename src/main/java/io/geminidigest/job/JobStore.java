@@ -18,6 +18,10 @@ public interface JobStore extends AutoCloseable {
     record Tokens(long in, long out, long thinking) {
     }
 
+    /** How many jobs are in a status, per source. */
+    record StatusCount(JobStatus status, String source, long count) {
+    }
+
     /** One page of a listing. */
     record Page(List<JobRecord> jobs, int page, int size, long total) {
     }
@@ -70,6 +74,9 @@ public interface JobStore extends AutoCloseable {
 
     /** Jobs in a status (for a source, or any when null). */
     long count(JobStatus status, String source);
+
+    /** Jobs per status and source (for the metrics). */
+    List<StatusCount> counts();
 
     /** At start-up: RUNNING and PARKED jobs of earlier runs go back to QUEUED (folder jobs: FAILED, their
      * files are picked up again by the folder watcher); returns how many were requeued. */
