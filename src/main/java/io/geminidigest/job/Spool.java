@@ -34,6 +34,21 @@ public final class Spool {
         return target;
     }
 
+    /** Moves a file the caller wrote elsewhere (an HTTP upload) into the spool, under a fresh job id. */
+    public Path adopt(Path file) throws IOException {
+        Files.createDirectories(dir);
+        Path target = dir.resolve(UUID.randomUUID().toString());
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) { // another file system: copied, then renamed
+            Path tmp = dir.resolve("." + target.getFileName() + ".part");
+            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(file);
+        }
+        return target;
+    }
+
     public Path write(byte[] bytes) throws IOException {
         return write(new java.io.ByteArrayInputStream(bytes));
     }
