@@ -42,7 +42,7 @@ public final class GeminiDigest {
     }
 
     /** The route file of the HTTP API (loaded only when the server runs). */
-    static final String HTTP_ROUTES = "routes/ingest-http.camel.yaml";
+    static final String HTTP_ROUTES_FILE = "ingest-http.camel.yaml";
 
     /**
      * Whether the HTTP server runs: {@code http.enabled} (command line, GEMINI_DIGEST_CONFIG file, system property,
@@ -79,7 +79,7 @@ public final class GeminiDigest {
         overrides.put("camel.server.enabled", Boolean.toString(http));
         if (!http) {
             // the REST routes need the server
-            overrides.put("camel.main.routes-exclude-pattern", "classpath:" + HTTP_ROUTES);
+            overrides.put("camel.main.routes-exclude-pattern", "**/" + HTTP_ROUTES_FILE);
         }
         main.setOverrideProperties(overrides);
         main.configure().addConfiguration(new DigestConfiguration(tracker, meters));

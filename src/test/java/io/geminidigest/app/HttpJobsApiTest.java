@@ -294,7 +294,7 @@ class HttpJobsApiTest {
         String metrics = send(get("/metrics")).body();
         int generates = fake.count(":generateContent");
         assertThat(generates).isEqualTo(1);
-        assertThat(sum(metrics, "gemini_calls_total", "kind=\"generate\"")).isEqualTo(generates);
+        assertThat(sum(metrics, "gemini_calls_total", "kind=\"GENERATE\"")).isEqualTo(generates);
         assertThat(metrics).contains("gemini_tokens_total").contains("jobs_queue_depth")
                 .contains("jobs_latency_seconds").contains("jobs_cost_usd_total");
         assertThat(sum(metrics, "jobs{", "status=\"done\"")).isEqualTo(1);
