@@ -34,7 +34,18 @@ public final class GeminiDigest {
         }
         RunTracker tracker = new RunTracker();
         Main main = create(cli, tracker, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        main.run();
+        try {
+            main.run();
+        } catch (Exception e) {
+            // a configuration the application refuses (e.g. an open HTTP server without tokens): one clear line
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            System.err.println("gemini-digest: could not start: " + cause.getMessage());
+            System.exit(RunTracker.EXIT_CONFIGURATION);
+            return;
+        }
         if (cli.once()) {
             System.out.println(tracker.summaryLine());
         }

@@ -75,7 +75,7 @@ public final class JobDispatcher {
 
     /** Whether the local backlog is full (new requests are refused with 429 until it drains). */
     public boolean backlogFull() {
-        return store.queued(maxQueued).size() >= maxQueued;
+        return store.count(io.geminidigest.job.JobStatus.QUEUED, null) >= maxQueued;
     }
 
     /** Accepts a spooled request (see {@link JobStore#accept(JobRequest)}); a duplicate's spool file goes. */

@@ -118,15 +118,19 @@ public final class HttpJobsApi {
         int wait = intParam(in, "wait", 0, 0, Integer.MAX_VALUE);
         Upload upload = upload(exchange);
         Path spooled = upload.spooled();
-        if (Files.size(spooled) > settings.maxBodyBytes()) {
+        String name;
+        try {
+            if (Files.size(spooled) > settings.maxBodyBytes()) {
+                throw tooLarge();
+            }
+            if (Files.size(spooled) == 0) {
+                throw new ApiProblem(400, "Bad Request", "the request has no document (an empty body)");
+            }
+            name = cleanName(Optional.ofNullable(in.getHeader("name", String.class)).orElse(upload.name()));
+        } catch (ApiProblem refused) {
             jobs.spool().discard(spooled);
-            throw tooLarge();
+            throw refused;
         }
-        if (Files.size(spooled) == 0) {
-            jobs.spool().discard(spooled);
-            throw new ApiProblem(400, "Bad Request", "the request has no document (an empty body)");
-        }
-        String name = cleanName(Optional.ofNullable(in.getHeader("name", String.class)).orElse(upload.name()));
         Map<String, String> options = new LinkedHashMap<>();
         options.put("task", task);
         putIfPresent(options, "language", in.getHeader("language", String.class));

@@ -192,11 +192,15 @@ class HttpJobsApiTest {
 
     @Test
     void aQueuedJobCanBeCancelledAndProblemDetailsTellWhatIsWrong() throws Exception {
-        started(app(root).set("http.max-body-bytes", "1000"));
+        started(app(root).set("http.max-body-bytes", "1000").set("jobs.max-queued", "1"));
         run.camel().getRouteController().stopRoute("jobs-dispatcher");
         HttpResponse<String> posted = postRaw("?name=wait.txt", text("waiting for the dispatcher"));
         String id = json(posted).path("id").asText();
         assertThat(json(posted).path("status").asText()).isEqualTo("QUEUED");
+        // the local backlog (jobs.max-queued = 1) is full
+        HttpResponse<String> full = postRaw("?name=more.txt", text("one too many"));
+        assertThat(full.statusCode()).isEqualTo(429);
+        assertThat(full.headers().firstValue("Retry-After")).isPresent();
 
         HttpResponse<String> notYet = send(get("/api/v1/jobs/" + id + "/result"));
         assertThat(notYet.statusCode()).isEqualTo(409);
@@ -221,6 +225,8 @@ class HttpJobsApiTest {
         assertThat(postRaw("?name=empty.txt", new byte[0]).statusCode()).isEqualTo(400);
         assertThat(postRaw("?name=..", text("x")).statusCode()).isEqualTo(400);
         assertThat(fake.count(":generateContent")).isZero();
+        // refused requests leave nothing in the spool
+        assertThat(run.out.resolve(".gemini-digest/spool").toFile().list()).isEmpty();
     }
 
     @Test
