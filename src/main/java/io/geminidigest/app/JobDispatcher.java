@@ -136,6 +136,17 @@ public final class JobDispatcher {
         metrics.accepted("folder");
     }
 
+    /** Progress of the job's summary (property {@code summaryRun}): Gemini calls answered of the calls known. */
+    public void progress(Exchange exchange) {
+        String id = exchange.getProperty(JOB_ID, String.class);
+        io.geminidigest.summarize.SummaryRun run = exchange.getProperty("summaryRun",
+                io.geminidigest.summarize.SummaryRun.class);
+        if (id != null && run != null) {
+            int done = run.answers().size();
+            store.progress(id, done, done + (run.isFinished() ? 0 : run.getPending().size()));
+        }
+    }
+
     /** The pipeline wrote the sidecar (property {@code sidecar}): the job is DONE with it as result. */
     public void done(Exchange exchange) throws JsonProcessingException {
         String id = exchange.getProperty(JOB_ID, String.class);

@@ -150,6 +150,8 @@ class HttpJobsApiTest {
         JsonNode done = awaitStatus(id, "DONE");
         assertThat(done.path("tokens").path("in").asLong()).isPositive();
         assertThat(done.path("costUsd").asDouble()).isPositive();
+        assertThat(done.path("progress").path("total").asInt()).isPositive()
+                .isEqualTo(done.path("progress").path("done").asInt());
         awaitStatus(id2, "DONE");
 
         HttpResponse<String> md = send(req("/api/v1/jobs/" + id + "/result").header("Accept", "text/markdown")
