@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import org.apache.camel.ServiceStatus;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
@@ -331,9 +330,5 @@ class HttpJobsApiTest {
         assertThat(fake.count(":generateContent")).isEqualTo(1);
         assertThat(json(send(get("/api/v1/jobs?source=http"))).path("total").asLong()).isEqualTo(1);
         assertThat(Files.exists(run.output("http/" + id + "/restart.txt.summary.md"))).isTrue();
-    }
-
-    static boolean started(ServiceStatus s) {
-        return s == ServiceStatus.Started;
     }
 }
