@@ -24,7 +24,10 @@ import io.geminidigest.gemini.GeminiResponses;
 import io.geminidigest.gemini.PriceTable;
 import io.geminidigest.gemini.Secrets;
 import io.geminidigest.job.ContentHasher;
+import io.geminidigest.http.HttpJobsApi;
 import io.geminidigest.job.JdbcContentIndex;
+import io.geminidigest.job.JdbcJobStore;
+import io.geminidigest.job.Spool;
 import io.geminidigest.limits.RateLimits;
 import io.geminidigest.limits.RetryPolicy;
 import io.geminidigest.summarize.ChunkPlanner;
@@ -32,6 +35,7 @@ import io.geminidigest.summarize.MapReduceSummarizer;
 import io.geminidigest.summarize.PromptTemplates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Wires the beans the route files use, from the configuration. Every setting is read here once, at start-up; the
@@ -219,8 +223,50 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("tokenCounter", keyConfigured
                 ? new GatewayTokenCounter(context.createProducerTemplate(), model) : (java.util.function.ToIntFunction<String>) t -> 0);
 
+        // jobs from every way in: the durable store (same database as the content index), the spool, the dispatcher
+        JdbcJobStore jobStore = new JdbcJobStore(storeUrl, s.get("store.user", ""), s.get("store.password", ""));
+        int requeued = jobStore.requeueUnfinished();
+        if (requeued > 0) {
+            org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).info(
+                    "{} job(s) left unfinished by an earlier run are queued again", requeued);
+        }
+        registry.bind("jobStore", jobStore);
+        JobMetrics jobMetrics = new JobMetrics(meters);
+        jobMetrics.setStore(jobStore);
+        JobDispatcher dispatcher = new JobDispatcher(jobStore, new Spool(stateDir.resolve("spool")), jobMetrics, json,
+                s.getInt("ingest.concurrency", 2), s.getInt("jobs.max-queued", 1000));
+        limiter.addParkingListener(dispatcher::onParking);
+        registry.bind("jobs", dispatcher);
+        Readiness readiness = new Readiness();
+        registry.bind("readiness", readiness);
+        if (s.getBoolean("camel.server.enabled", false)) {
+            registry.bind("httpApi", httpApi(s, dispatcher, parking, readiness, jobMetrics, json, outputDir));
+        }
+
         tracker.setOnce(s.getBoolean("run.once", false));
         registry.bind("runTracker", tracker);
+    }
+
+    /**
+     * The HTTP API's steps. Bound to anything but the loopback interface, the server requires bearer tokens
+     * ({@code HTTP_TOKENS}): without them it refuses to start, rather than take work from the whole network.
+     */
+    private HttpJobsApi httpApi(Settings s, JobDispatcher dispatcher, ParkingControl parking, Readiness readiness,
+            JobMetrics jobMetrics, ObjectMapper json, Path outputDir) throws java.net.UnknownHostException {
+        String host = s.get("http.host", "127.0.0.1");
+        java.util.List<String> tokens = java.util.Arrays.stream(s.get("http.tokens", "").split(","))
+                .map(String::strip).filter(t -> !t.isEmpty()).toList();
+        if (tokens.isEmpty() && !java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+            throw new IllegalStateException("refusing to start: the HTTP server would listen on " + host
+                    + " (not loopback) without access control. Set HTTP_TOKENS (comma-separated bearer tokens), "
+                    + "or bind to 127.0.0.1 (HTTP_HOST), or switch the server off (HTTP_ENABLED=false)");
+        }
+        tokens.forEach(Secrets::register);
+        java.util.function.Supplier<String> scrape = meters instanceof PrometheusMeterRegistry p ? p::scrape
+                : () -> "# the meter registry is not a Prometheus registry\n";
+        return new HttpJobsApi(dispatcher, parking, readiness, scrape, jobMetrics, json,
+                new HttpJobsApi.Settings(s.getLong("http.max-body-bytes", 200L * 1024 * 1024),
+                        s.getInt("http.max-wait-seconds", 60), tokens, outputDir));
     }
 
     /** The preset, with every number set in the configuration overriding it. */

@@ -43,6 +43,10 @@ public final class RunTracker {
         this.once = once;
     }
 
+    public boolean isOnce() {
+        return once;
+    }
+
     /** What to do when a {@code --once} run is complete (stop Camel Main). */
     public void setOnComplete(Runnable onComplete) {
         this.onComplete = onComplete;

@@ -22,7 +22,10 @@ public final class Startup extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest");
 
     /** The routes that take work in; started only after the preflight passed. */
-    static final String[] INGEST_ROUTES = { "ingest-folder" };
+    static final String[] INGEST_ROUTES = { "ingest-folder", "jobs-dispatcher" };
+
+    /** Ingest routes of the long-running mode only: a --once run takes what is in the folder, nothing else. */
+    static final java.util.Set<String> LONG_RUNNING_ONLY = java.util.Set.of("jobs-dispatcher");
 
     private final RunTracker tracker;
 
@@ -36,16 +39,23 @@ public final class Startup extends MainListenerSupport {
         try {
             preflight(context);
             if (tracker.isFatal()) {
+                readiness(context).preflight(false, "preflight failed: see the log");
                 return;
             }
             for (String route : INGEST_ROUTES) {
-                if (context.getRoute(route) != null) {
+                if (context.getRoute(route) != null && !(tracker.isOnce() && LONG_RUNNING_ONLY.contains(route))) {
                     context.getRouteController().startRoute(route);
                 }
             }
+            readiness(context).preflight(true, "passed");
         } catch (Exception e) {
             tracker.fatal("start-up failed: " + e.getMessage());
+            readiness(context).preflight(false, "start-up failed: " + e.getMessage());
         }
+    }
+
+    private static Readiness readiness(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType("readiness", Readiness.class);
     }
 
     private static String stripDot(String s) {

@@ -56,6 +56,9 @@ final class DigestRun {
         // the shipped default is the free tier (5 requests a minute); tests that are not about limits run unthrottled
         properties.put("ratelimit.preset", "tier3");
         properties.put("extract.worker-heap", "512m");
+        // no HTTP server unless a test asks for one (HttpJobsApiTest)
+        properties.put("http.enabled", "false");
+        properties.put("jobs.poll-ms", "100");
     }
 
     DigestRun against(FakeGemini fake) {
@@ -152,7 +155,18 @@ final class DigestRun {
     }
 
     private final io.micrometer.core.instrument.MeterRegistry meters =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+
+    /** The running application's Camel context (after {@link #startWatching()}). */
+    org.apache.camel.CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    /** The background run of {@link #startWatching()}: completes (exceptionally, if start-up failed) when it ends. */
+    CompletableFuture<Void> running() {
+        return running;
+    }
 
     Path output(String name) {
         return out.resolve(name);

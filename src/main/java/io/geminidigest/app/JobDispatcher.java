@@ -1,0 +1,230 @@
+package io.geminidigest.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.geminidigest.job.Job;
+import io.geminidigest.job.JobRecord;
+import io.geminidigest.job.JobRequest;
+import io.geminidigest.job.JobStore;
+import io.geminidigest.job.Spool;
+import io.geminidigest.limits.Parking;
+import io.geminidigest.output.ErrorReport;
+import io.geminidigest.output.Sidecar;
+
+/**
+ * Feeds the job store's QUEUED jobs to the pipeline, and keeps the store's statuses in step with the pipeline (the
+ * route files call it by name, {@code jobs}):
+ * <ul>
+ * <li>{@link #dispatchable()}: the oldest queued jobs that fit the free slots ({@code ingest.concurrency});</li>
+ * <li>{@link #start(Exchange)}: QUEUED → RUNNING, and the exchange properties the pipeline reads;</li>
+ * <li>{@link #recordFolder(Exchange)}: a folder job is recorded as it starts (its file is its durable record);</li>
+ * <li>{@link #done(Exchange)} / {@link #failed(Exchange)}: the final status, the metrics, and whoever waits.</li>
+ * </ul>
+ * Exchange properties: {@code jobId} (the store's id of the exchange's job), {@code job}, {@code sourceName}.
+ */
+public final class JobDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest.jobs");
+
+    public static final String JOB_ID = "jobId";
+
+    private final JobStore store;
+    private final Spool spool;
+    private final JobMetrics metrics;
+    private final ObjectMapper json;
+    private final int concurrency;
+    private final int maxQueued;
+    /** Jobs handed to the pipeline by this process and not finished yet. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<JobRecord>> waiters = new ConcurrentHashMap<>();
+
+    public JobDispatcher(JobStore store, Spool spool, JobMetrics metrics, ObjectMapper json, int concurrency,
+            int maxQueued) {
+        this.store = store;
+        this.spool = spool;
+        this.metrics = metrics;
+        this.json = json;
+        this.concurrency = concurrency;
+        this.maxQueued = maxQueued;
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    /** Whether the local backlog is full (new requests are refused with 429 until it drains). */
+    public boolean backlogFull() {
+        return store.count(io.geminidigest.job.JobStatus.QUEUED, null) >= maxQueued;
+    }
+
+    /** Accepts a spooled request (see {@link JobStore#accept(JobRequest)}); a duplicate's spool file goes. */
+    public JobStore.Accepted accept(JobRequest request) {
+        JobStore.Accepted accepted = store.accept(request);
+        if (accepted.duplicate()) {
+            spool.discard(request.spooled());
+        } else {
+            metrics.accepted(request.source());
+        }
+        return accepted;
+    }
+
+    /** The queued jobs to start now: as many as there are free slots, oldest first. */
+    public List<JobRecord> dispatchable() {
+        int free = concurrency - inFlight.size();
+        if (free <= 0) {
+            return List.of();
+        }
+        List<JobRecord> next = store.queued(free + inFlight.size()).stream()
+                .filter(j -> !inFlight.contains(j.id())).limit(free).toList();
+        next.forEach(j -> inFlight.add(j.id()));
+        return next;
+    }
+
+    /**
+     * Starts the job in the body (a {@link JobRecord}): marks it RUNNING and sets the exchange properties the
+     * pipeline reads; false when it is no longer queued (cancelled meanwhile).
+     */
+    public boolean start(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        JobRecord record = exchange.getMessage().getMandatoryBody(JobRecord.class);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange e) {
+                inFlight.remove(record.id());
+            }
+        });
+        if (!store.markRunning(record.id())) {
+            return false;
+        }
+        Job job = record.toJob();
+        exchange.setProperty(JOB_ID, record.id());
+        exchange.setProperty(PipelineSupport.JOB, job);
+        exchange.setProperty("sourceName", job.name());
+        // the spool file stays where it is whatever happens (the job record says how it ended)
+        exchange.setProperty("archiveTo", job.file().toString());
+        exchange.setProperty("archiveFailed", job.file().toString());
+        exchange.setProperty("archiveStay", job.file().toString());
+        return true;
+    }
+
+    /** Records the folder job of the exchange (property {@code job}) as RUNNING, and its id as {@code jobId}. */
+    public void recordFolder(Exchange exchange) {
+        Job job = exchange.getProperty(PipelineSupport.JOB, Job.class);
+        store.recordRunning(job.id(), new JobRequest("folder", null, job.name(), null, job.file(), Map.of(), null,
+                null), job.sha256(), job.bytes());
+        exchange.setProperty(JOB_ID, job.id());
+        metrics.accepted("folder");
+    }
+
+    /** Progress of the job's summary (property {@code summaryRun}): Gemini calls answered of the calls known. */
+    public void progress(Exchange exchange) {
+        String id = exchange.getProperty(JOB_ID, String.class);
+        io.geminidigest.summarize.SummaryRun run = exchange.getProperty("summaryRun",
+                io.geminidigest.summarize.SummaryRun.class);
+        if (id != null && run != null) {
+            int done = run.answers().size();
+            store.progress(id, done, done + (run.isFinished() ? 0 : run.getPending().size()));
+        }
+    }
+
+    /** The pipeline wrote the sidecar (property {@code sidecar}): the job is DONE with it as result. */
+    public void done(Exchange exchange) throws JsonProcessingException {
+        String id = exchange.getProperty(JOB_ID, String.class);
+        Sidecar sidecar = exchange.getProperty("sidecar", Sidecar.class);
+        if (id == null || sidecar == null) {
+            return;
+        }
+        boolean estimate = Sidecar.ESTIMATED.equals(sidecar.status());
+        Sidecar.Totals t = sidecar.totals();
+        JobStore.Tokens tokens = t == null || estimate ? new JobStore.Tokens(0, 0, 0)
+                : new JobStore.Tokens(t.promptTokens(), t.outputTokens(), t.thinkingTokens());
+        double cost = estimate || sidecar.costUsd() == null ? 0 : sidecar.costUsd();
+        store.markDone(id, json.writeValueAsString(sidecar), tokens, cost);
+        finished(id, exchange);
+    }
+
+    /** The job failed (property {@code errorReport}): FAILED with the report. */
+    public void failed(Exchange exchange) throws JsonProcessingException {
+        String id = exchange.getProperty(JOB_ID, String.class);
+        ErrorReport report = exchange.getProperty("errorReport", ErrorReport.class);
+        if (id == null) {
+            return;
+        }
+        store.markFailed(id, report == null ? null : json.writeValueAsString(report));
+        finished(id, exchange);
+    }
+
+    private void finished(String id, Exchange exchange) {
+        store.find(id).ifPresent(job -> {
+            if (!"folder".equals(job.source())) {
+                spool.discard(Path.of(job.spoolPath()));
+            }
+            metrics.finished(job);
+            CompletableFuture<JobRecord> waiter = waiters.remove(id);
+            if (waiter != null) {
+                waiter.complete(job);
+            }
+        });
+        LOG.debug("job {} finished", id);
+    }
+
+    /** Waits up to {@code timeout} for the job to reach a final status; returns it as it is then. */
+    public Optional<JobRecord> awaitFinal(String id, Duration timeout) throws InterruptedException {
+        CompletableFuture<JobRecord> waiter = waiters.computeIfAbsent(id, k -> new CompletableFuture<>());
+        Optional<JobRecord> now = store.find(id);
+        if (now.isEmpty() || now.get().status().isFinal()) {
+            waiters.remove(id, waiter);
+            return now;
+        }
+        try {
+            return Optional.of(waiter.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return store.find(id);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Cancels a queued job; its spool file goes. */
+    public boolean cancel(String id) {
+        boolean cancelled = store.cancel(id);
+        if (cancelled) {
+            store.find(id).ifPresent(j -> {
+                spool.discard(Path.of(j.spoolPath()));
+                metrics.finished(j);
+            });
+        }
+        return cancelled;
+    }
+
+    /** Parking listener: jobs in flight wait for the reset as PARKED, and run again after it. */
+    public void onParking(Optional<Parking> parking) {
+        for (String id : inFlight) {
+            if (parking.isPresent()) {
+                store.markParked(id);
+            } else {
+                store.markRunning(id);
+            }
+        }
+    }
+}

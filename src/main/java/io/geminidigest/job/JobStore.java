@@ -1,0 +1,90 @@
+package io.geminidigest.job;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable record of every job, whatever the way in. A job is accepted only once it is recorded here (its bytes
+ * already spooled to local disk); unfinished jobs survive a crash and resume at the next start.
+ */
+public interface JobStore extends AutoCloseable {
+
+    /** What {@link #accept} returns: the job, and whether it existed already (same message id or same content). */
+    record Accepted(JobRecord job, boolean duplicate) {
+    }
+
+    /** Tokens billed for a job. */
+    record Tokens(long in, long out, long thinking) {
+    }
+
+    /** How many jobs are in a status, per source. */
+    record StatusCount(JobStatus status, String source, long count) {
+    }
+
+    /** One page of a listing. */
+    record Page(List<JobRecord> jobs, int page, int size, long total) {
+    }
+
+    /**
+     * Records a job as {@link JobStatus#QUEUED}, or returns the existing one (flagged duplicate) when the same
+     * (source, messageId) was accepted before, or the same content is queued, running, parked or done.
+     *
+     * @param id     the new job's id (the spool file is named after it)
+     * @param sha256 the content's hash
+     * @param bytes  the content's size
+     */
+    Accepted accept(String id, JobRequest request, String sha256, long bytes);
+
+    /**
+     * {@link #accept(String, JobRequest, String, long)} for a spooled request: the id is the spool file's name
+     * ({@link Spool} names files by job id), hash and size are read from the file.
+     */
+    default Accepted accept(JobRequest request) {
+        Path file = request.spooled();
+        return accept(file.getFileName().toString(), request, new ContentHasher().sha256(file),
+                file.toFile().length());
+    }
+
+    /** Records a job that is being processed already (the folder's own files are its durable record). */
+    JobRecord recordRunning(String id, JobRequest request, String sha256, long bytes);
+
+    Optional<JobRecord> find(String id);
+
+    /** Jobs newest first, optionally filtered by status and source (null: any); {@code page} counts from 0. */
+    Page list(JobStatus status, String source, int page, int size);
+
+    /** QUEUED → RUNNING (also PARKED → RUNNING); false when the job was not in either (cancelled meanwhile). */
+    boolean markRunning(String id);
+
+    void progress(String id, int done, int total);
+
+    /** RUNNING → PARKED: waiting for a quota reset. */
+    void markParked(String id);
+
+    void markDone(String id, String resultJson, Tokens tokens, double costUsd);
+
+    void markFailed(String id, String errorJson);
+
+    /** QUEUED → CANCELLED; false when the job is in any other status. */
+    boolean cancel(String id);
+
+    /** The oldest QUEUED jobs of every source except {@code folder}, at most {@code limit}. */
+    List<JobRecord> queued(int limit);
+
+    /** Jobs in a status (for a source, or any when null). */
+    long count(JobStatus status, String source);
+
+    /** Jobs per status and source (for the metrics). */
+    List<StatusCount> counts();
+
+    /** At start-up: RUNNING and PARKED jobs of earlier runs go back to QUEUED (folder jobs: FAILED, their
+     * files are picked up again by the folder watcher); returns how many were requeued. */
+    int requeueUnfinished();
+
+    /** Whether the database answers. */
+    boolean reachable();
+
+    @Override
+    void close();
+}

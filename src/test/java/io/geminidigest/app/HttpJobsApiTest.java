@@ -1,0 +1,334 @@
+package io.geminidigest.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.geminidigest.testing.FakeGemini;
+
+/**
+ * The HTTP jobs API of the real application in long-running mode, on a free port, against the fake Gemini server.
+ */
+class HttpJobsApiTest {
+
+    static FakeGemini fake;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path root;
+
+    DigestRun run;
+    int port;
+
+    @BeforeAll
+    static void startFake() {
+        fake = FakeGemini.start();
+    }
+
+    @AfterAll
+    static void stopFake() {
+        fake.close();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (run != null) {
+            run.stop();
+        }
+        fake.reset();
+    }
+
+    private DigestRun app(Path dir) throws IOException {
+        port = freePort();
+        return new DigestRun(dir).against(fake).set("http.enabled", "true").set("http.port", Integer.toString(port));
+    }
+
+    private DigestRun started(DigestRun r) {
+        run = r.startWatching();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> send(get("/health/ready")).statusCode() == 200);
+        return run;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    HttpRequest.Builder req(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60));
+    }
+
+    HttpRequest get(String path) {
+        return req(path).GET().build();
+    }
+
+    static HttpResponse<String> send(HttpRequest r) throws IOException, InterruptedException {
+        return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws IOException {
+        return DigestRun.JSON.readTree(r.body());
+    }
+
+    static byte[] sample(String name) throws IOException {
+        try (InputStream s = HttpJobsApiTest.class.getResourceAsStream("/samples/" + name)) {
+            return s.readAllBytes();
+        }
+    }
+
+    HttpResponse<String> postRaw(String query, byte[] body) throws Exception {
+        return send(req("/api/v1/jobs" + query).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    HttpResponse<String> postMultipart(String fileName, byte[] content) throws Exception {
+        String boundary = "----digest" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(content, 0, body, head.length, content.length);
+        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        return send(req("/api/v1/jobs").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    JsonNode awaitStatus(String id, String status) {
+        return await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(
+                () -> json(send(get("/api/v1/jobs/" + id))), j -> j.path("status").asText().equals(status));
+    }
+
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void rawAndMultipartUploadsRunToDoneWithResultAsMarkdownAndJson() throws Exception {
+        started(app(root));
+        HttpResponse<String> raw = postRaw("?name=alice.txt&language=English", sample("alice.txt"));
+        assertThat(raw.statusCode()).isEqualTo(202);
+        String id = json(raw).path("id").asText();
+        assertThat(raw.headers().firstValue("Location")).contains("/api/v1/jobs/" + id);
+        assertThat(json(raw).path("options").path("language").asText()).isEqualTo("English");
+
+        HttpResponse<String> multipart = postMultipart("french.txt", sample("french.utf8.txt"));
+        assertThat(multipart.statusCode()).isEqualTo(202);
+        String id2 = json(multipart).path("id").asText();
+        assertThat(json(multipart).path("name").asText()).endsWith("/french.txt");
+
+        JsonNode done = awaitStatus(id, "DONE");
+        assertThat(done.path("tokens").path("in").asLong()).isPositive();
+        assertThat(done.path("costUsd").asDouble()).isPositive();
+        assertThat(done.path("progress").path("total").asInt()).isPositive()
+                .isEqualTo(done.path("progress").path("done").asInt());
+        awaitStatus(id2, "DONE");
+
+        HttpResponse<String> md = send(req("/api/v1/jobs/" + id + "/result").header("Accept", "text/markdown")
+                .GET().build());
+        assertThat(md.statusCode()).isEqualTo(200);
+        assertThat(md.headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
+        assertThat(md.body()).isNotBlank();
+        HttpResponse<String> sidecar = send(req("/api/v1/jobs/" + id2 + "/result")
+                .header("Accept", "application/json").GET().build());
+        assertThat(sidecar.statusCode()).isEqualTo(200);
+        assertThat(json(sidecar).path("status").asText()).isEqualTo("ok");
+        // the spool is emptied once a job is done
+        awaitStatus(id2, "DONE");
+        assertThat(run.out.resolve(".gemini-digest/spool").toFile().list()).isEmpty();
+
+        // listing, filters, paging
+        JsonNode list = json(send(get("/api/v1/jobs?status=done&source=http&size=1")));
+        assertThat(list.path("total").asLong()).isEqualTo(2);
+        assertThat(list.path("jobs")).hasSize(1);
+        assertThat(send(get("/api/v1/jobs?status=nonsense")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theSameContentTwiceIsOneJobAndWaitReturnsTheResult() throws Exception {
+        started(app(root));
+        byte[] doc = text("A short note about the weather. It rained all day, then the sun came out.\n");
+        HttpResponse<String> first = postRaw("?name=note.txt&wait=30", doc);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
+        assertThat(first.body()).isNotBlank();
+        String id = first.headers().firstValue("Location").orElseThrow();
+
+        HttpResponse<String> again = postRaw("?name=other-name.txt", doc);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again).path("duplicate").asBoolean()).isTrue();
+        assertThat("/api/v1/jobs/" + json(again).path("id").asText()).isEqualTo(id);
+        assertThat(fake.count(":generateContent")).isEqualTo(1);
+        assertThat(json(send(get("/api/v1/jobs?source=http"))).path("total").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aQueuedJobCanBeCancelledAndProblemDetailsTellWhatIsWrong() throws Exception {
+        started(app(root).set("http.max-body-bytes", "1000").set("jobs.max-queued", "1"));
+        run.camel().getRouteController().stopRoute("jobs-dispatcher");
+        HttpResponse<String> posted = postRaw("?name=wait.txt", text("waiting for the dispatcher"));
+        String id = json(posted).path("id").asText();
+        assertThat(json(posted).path("status").asText()).isEqualTo("QUEUED");
+        // the local backlog (jobs.max-queued = 1) is full
+        HttpResponse<String> full = postRaw("?name=more.txt", text("one too many"));
+        assertThat(full.statusCode()).isEqualTo(429);
+        assertThat(full.headers().firstValue("Retry-After")).isPresent();
+
+        HttpResponse<String> notYet = send(get("/api/v1/jobs/" + id + "/result"));
+        assertThat(notYet.statusCode()).isEqualTo(409);
+        assertThat(notYet.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(notYet).path("status").asInt()).isEqualTo(409);
+        assertThat(json(notYet).path("title").asText()).isEqualTo("Conflict");
+
+        HttpResponse<String> cancelled = send(req("/api/v1/jobs/" + id).DELETE().build());
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(json(cancelled).path("status").asText()).isEqualTo("CANCELLED");
+        HttpResponse<String> twice = send(req("/api/v1/jobs/" + id).DELETE().build());
+        assertThat(twice.statusCode()).isEqualTo(409);
+
+        HttpResponse<String> missing = send(get("/api/v1/jobs/no-such-job"));
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).path("type").asText()).isNotBlank();
+        assertThat(json(missing).path("detail").asText()).contains("no-such-job");
+
+        HttpResponse<String> tooLarge = postRaw("?name=big.txt", new byte[2000]);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json(tooLarge).path("status").asInt()).isEqualTo(413);
+        assertThat(postRaw("?name=empty.txt", new byte[0]).statusCode()).isEqualTo(400);
+        assertThat(postRaw("?name=..", text("x")).statusCode()).isEqualTo(400);
+        assertThat(fake.count(":generateContent")).isZero();
+        // refused requests leave nothing in the spool
+        assertThat(run.out.resolve(".gemini-digest/spool").toFile().list()).isEmpty();
+    }
+
+    @Test
+    void bearerTokensAreRequiredOffLoopbackAndTheServerRefusesToStartWithoutThem() throws Exception {
+        started(app(root).set("http.host", "0.0.0.0").set("http.tokens", "first-token, second-token"));
+        HttpResponse<String> none = send(get("/api/v1/jobs"));
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(json(none).path("status").asInt()).isEqualTo(401);
+        assertThat(send(req("/api/v1/jobs").header("Authorization", "Bearer wrong").GET().build()).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> ok = send(req("/api/v1/jobs").header("Authorization", "Bearer second-token")
+                .GET().build());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Authorization")).isEmpty();
+        run.stop();
+        run = null;
+
+        DigestRun open = app(root.resolve("open")).set("http.host", "0.0.0.0");
+        open.startWatching();
+        await().atMost(Duration.ofSeconds(60)).until(() -> open.running().isDone());
+        assertThat(open.running()).isCompletedExceptionally();
+        assertThat(open.running().handle((v, e) -> rootCause(e).getMessage()).get())
+                .contains("refusing to start").contains("HTTP_TOKENS");
+    }
+
+    static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesExactlyTheRestRoutes() throws Exception {
+        started(app(root));
+        JsonNode doc = json(send(get("/api/v1/openapi.json")));
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        Set<String> documented = new HashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> p = paths.next();
+            p.getValue().fieldNames().forEachRemaining(method -> {
+                if (!method.equals("parameters")) {
+                    documented.add(method.toUpperCase() + " " + p.getKey());
+                }
+            });
+        }
+        Set<String> routed = new HashSet<>();
+        for (RestDefinition rest : ((ModelCamelContext) run.camel()).getRestDefinitions()) {
+            for (VerbDefinition verb : rest.getVerbs()) {
+                String path = (rest.getPath() + "/" + verb.getPath()).replaceAll("/+", "/");
+                routed.add(verb.asVerb().toUpperCase() + " " + path);
+            }
+        }
+        assertThat(documented).isEqualTo(routed);
+    }
+
+    @Test
+    void healthAndMetricsAfterAKnownRun() throws Exception {
+        started(app(root));
+        HttpResponse<String> live = send(get("/health/live"));
+        assertThat(live.statusCode()).isEqualTo(200);
+        HttpResponse<String> posted = postRaw("?name=metrics.txt&wait=30", text("Counting calls: one document.\n"));
+        assertThat(posted.statusCode()).isEqualTo(200);
+        JsonNode ready = json(send(get("/health/ready")));
+        assertThat(ready.path("status").asText()).isEqualTo("UP");
+        assertThat(ready.path("preflight").path("passed").asBoolean()).isTrue();
+        assertThat(ready.path("parking").path("parked").asBoolean()).isFalse();
+        assertThat(ready.path("store").path("reachable").asBoolean()).isTrue();
+
+        String metrics = send(get("/metrics")).body();
+        int generates = fake.count(":generateContent");
+        assertThat(generates).isEqualTo(1);
+        assertThat(sum(metrics, "gemini_calls_total", "kind=\"GENERATE\"")).isEqualTo(generates);
+        assertThat(metrics).contains("gemini_tokens_total").contains("jobs_queue_depth")
+                .contains("jobs_latency_seconds").contains("jobs_cost_usd_total");
+        assertThat(sum(metrics, "jobs{", "status=\"done\"")).isEqualTo(1);
+    }
+
+    /** The sum of the samples of a metric whose labels contain {@code label}. */
+    static double sum(String metrics, String name, String label) {
+        return metrics.lines().filter(l -> l.startsWith(name) && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void aJobAcceptedBeforeACrashCompletesExactlyOnceAfterTheRestart() throws Exception {
+        started(app(root));
+        run.camel().getRouteController().stopRoute("jobs-dispatcher");
+        HttpResponse<String> posted = postRaw("?name=restart.txt", text("Accepted, then the process stopped.\n"));
+        assertThat(posted.statusCode()).isEqualTo(202);
+        String id = json(posted).path("id").asText();
+        run.stop();
+        run = null;
+        assertThat(fake.count(":generateContent")).isZero();
+
+        started(app(root));
+        JsonNode done = awaitStatus(id, "DONE");
+        assertThat(done.path("status").asText()).isEqualTo("DONE");
+        assertThat(fake.count(":generateContent")).isEqualTo(1);
+        assertThat(json(send(get("/api/v1/jobs?source=http"))).path("total").asLong()).isEqualTo(1);
+        assertThat(Files.exists(run.output("http/" + id + "/restart.txt.summary.md"))).isTrue();
+    }
+}

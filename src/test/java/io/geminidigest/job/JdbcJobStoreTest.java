@@ -1,0 +1,259 @@
+package io.geminidigest.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The job store on both databases it supports: an embedded H2 file and the local PostgreSQL server (a fresh schema
+ * per run, dropped afterwards). PostgreSQL must be running (CI starts it): a test that cannot connect fails.
+ */
+class JdbcJobStoreTest {
+
+    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final String SCHEMA = "jobstore_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    @TempDir
+    static Path temp;
+
+    /** A new, empty store on each database, for each test (opening the same URL again = a restart). */
+    static final Map<String, Supplier<String>> URLS = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void createSchema() throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + SCHEMA);
+        }
+    }
+
+    @AfterAll
+    static void dropSchema() throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    static List<Arguments> databases() {
+        return List.of(Arguments.of("h2"), Arguments.of("postgresql"));
+    }
+
+    /** A fresh database (H2 file) or a fresh table set (a sub-schema per test on PostgreSQL). */
+    private static String freshUrl(String db) throws SQLException {
+        String unique = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        if (db.equals("h2")) {
+            return "jdbc:h2:file:" + temp.resolve(unique).resolve("store") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + SCHEMA + unique);
+        }
+        cleanup.add(SCHEMA + unique);
+        return PG + "?currentSchema=" + SCHEMA + unique;
+    }
+
+    static final List<String> cleanup = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void dropTestSchemas() throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            for (String schema : cleanup) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static JdbcJobStore open(String url) {
+        return new JdbcJobStore(url, url.contains("postgresql") ? "postgres" : "", "");
+    }
+
+    private static JobRequest request(String source, String messageId, Path file) {
+        return new JobRequest(source, messageId, "report.txt", "text/plain", file, Map.of("language", "English"),
+                "reply-queue", "corr-1");
+    }
+
+    private static Path spooled(String content) throws IOException {
+        Spool spool = new Spool(temp.resolve("spool"));
+        return spool.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void acceptRecordsAQueuedJobWithEveryField(String db) throws Exception {
+        try (JdbcJobStore store = open(freshUrl(db))) {
+            Path file = spooled("hello " + db);
+            JobStore.Accepted accepted = store.accept(request("http", "m-1", file));
+            assertThat(accepted.duplicate()).isFalse();
+            JobRecord job = accepted.job();
+            assertThat(job.id()).isEqualTo(file.getFileName().toString());
+            assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(job.sha256()).isEqualTo(new ContentHasher().sha256(file));
+            assertThat(job.bytes()).isEqualTo(Files.size(file));
+            assertThat(job.spoolPath()).isEqualTo(file.toAbsolutePath().toString());
+            assertThat(job.optionsJson()).isEqualTo("{\"language\":\"English\"}");
+            assertThat(job.replyTo()).isEqualTo("reply-queue");
+            assertThat(job.correlationId()).isEqualTo("corr-1");
+            assertThat(store.find(job.id())).contains(job);
+            assertThat(job.toJob().file()).isEqualTo(file.toAbsolutePath());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void sameMessageIdOrSameContentIsTheSameJob(String db) throws Exception {
+        try (JdbcJobStore store = open(freshUrl(db))) {
+            JobRecord first = store.accept(request("jms", "m-1", spooled("content A"))).job();
+            // a redelivered message, even with other bytes
+            JobStore.Accepted redelivered = store.accept(request("jms", "m-1", spooled("content B")));
+            assertThat(redelivered.duplicate()).isTrue();
+            assertThat(redelivered.job().id()).isEqualTo(first.id());
+            // the same content from elsewhere
+            JobStore.Accepted sameContent = store.accept(request("http", null, spooled("content A")));
+            assertThat(sameContent.duplicate()).isTrue();
+            assertThat(sameContent.job().id()).isEqualTo(first.id());
+            // once the earlier job failed, the same content is a new job
+            store.markRunning(first.id());
+            store.markFailed(first.id(), "{\"outcome\":\"network\"}");
+            JobStore.Accepted retry = store.accept(request("http", null, spooled("content A")));
+            assertThat(retry.duplicate()).isFalse();
+            assertThat(retry.job().id()).isNotEqualTo(first.id());
+            // cancelled, likewise
+            assertThat(store.cancel(retry.job().id())).isTrue();
+            assertThat(store.accept(request("http", "k-2", spooled("content A"))).duplicate()).isFalse();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void concurrentAcceptsOfOneMessageMakeOneJob(String db) throws Exception {
+        try (JdbcJobStore store = open(freshUrl(db))) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<JobStore.Accepted>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    Path file = spooled("same message " + i);
+                    results.add(pool.submit(() -> store.accept(request("kafka", "dup", file))));
+                }
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                for (Future<JobStore.Accepted> r : results) {
+                    ids.add(r.get().job().id());
+                }
+                assertThat(ids).hasSize(1);
+                assertThat(store.list(null, "kafka", 0, 10).total()).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void statusTransitions(String db) throws Exception {
+        try (JdbcJobStore store = open(freshUrl(db))) {
+            JobRecord job = store.accept(request("http", null, spooled("transitions " + db))).job();
+            assertThat(store.markRunning(job.id())).isTrue();
+            assertThat(store.markRunning(job.id())).as("already running").isFalse();
+            assertThat(store.cancel(job.id())).as("only while queued").isFalse();
+            store.progress(job.id(), 2, 5);
+            assertThat(store.find(job.id()).orElseThrow()).extracting(JobRecord::progressDone, JobRecord::progressTotal)
+                    .containsExactly(2, 5);
+            store.markParked(job.id());
+            assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.PARKED);
+            assertThat(store.markRunning(job.id())).as("resumes after the reset").isTrue();
+            store.markDone(job.id(), "{\"status\":\"ok\"}", new JobStore.Tokens(100, 20, 5), 0.0123);
+            JobRecord done = store.find(job.id()).orElseThrow();
+            assertThat(done.status()).isEqualTo(JobStatus.DONE);
+            assertThat(done.resultJson()).isEqualTo("{\"status\":\"ok\"}");
+            assertThat(done).extracting(JobRecord::tokensIn, JobRecord::tokensOut, JobRecord::tokensThinking)
+                    .containsExactly(100L, 20L, 5L);
+            assertThat(done.costUsd()).isEqualTo(0.0123);
+            assertThat(done.progressDone()).isEqualTo(5);
+            assertThat(done.updatedAt()).isAfterOrEqualTo(done.createdAt());
+
+            JobRecord other = store.accept(request("http", null, spooled("to fail " + db))).job();
+            store.markRunning(other.id());
+            store.markFailed(other.id(), "{\"outcome\":\"corrupt\"}");
+            assertThat(store.find(other.id()).orElseThrow()).extracting(JobRecord::status, JobRecord::errorJson)
+                    .containsExactly(JobStatus.FAILED, "{\"outcome\":\"corrupt\"}");
+            assertThat(store.find("no-such-job")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void queuedOldestFirstWithoutFolderJobsAndListingWithFilters(String db) throws Exception {
+        try (JdbcJobStore store = open(freshUrl(db))) {
+            JobRecord a = store.accept(request("http", null, spooled("a " + db))).job();
+            Thread.sleep(5); // distinct creation times (timestamps have millisecond precision at least)
+            JobRecord b = store.accept(request("jms", null, spooled("b " + db))).job();
+            Thread.sleep(5);
+            JobRecord c = store.accept(request("http", null, spooled("c " + db))).job();
+            Path folderFile = spooled("folder " + db);
+            store.recordRunning("f-1", request("folder", null, folderFile), "f".repeat(64), 7);
+            assertThat(store.queued(10)).extracting(JobRecord::id).containsExactly(a.id(), b.id(), c.id());
+            assertThat(store.queued(2)).extracting(JobRecord::id).containsExactly(a.id(), b.id());
+            assertThat(store.cancel(b.id())).isTrue();
+            assertThat(store.queued(10)).extracting(JobRecord::id).containsExactly(a.id(), c.id());
+
+            assertThat(store.list(null, null, 0, 10).total()).isEqualTo(4);
+            assertThat(store.list(JobStatus.QUEUED, "http", 0, 10).jobs()).extracting(JobRecord::id)
+                    .containsExactly(c.id(), a.id());
+            JobStore.Page page = store.list(null, null, 1, 3);
+            assertThat(page.total()).isEqualTo(4);
+            assertThat(page.jobs()).hasSize(1);
+            assertThat(store.count(JobStatus.QUEUED, null)).isEqualTo(2);
+            assertThat(store.count(JobStatus.RUNNING, "folder")).isEqualTo(1);
+            assertThat(store.counts()).contains(new JobStore.StatusCount(JobStatus.CANCELLED, "jms", 1));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void unfinishedJobsAreQueuedAgainAfterARestart(String db) throws Exception {
+        String url = freshUrl(db);
+        String running;
+        String parked;
+        String queued;
+        String done;
+        try (JdbcJobStore store = open(url)) {
+            running = store.accept(request("http", null, spooled("r " + db))).job().id();
+            parked = store.accept(request("jms", null, spooled("p " + db))).job().id();
+            queued = store.accept(request("http", null, spooled("q " + db))).job().id();
+            done = store.accept(request("http", null, spooled("d " + db))).job().id();
+            store.markRunning(running);
+            store.markRunning(parked);
+            store.markParked(parked);
+            store.markRunning(done);
+            store.markDone(done, "{}", new JobStore.Tokens(1, 1, 0), 0);
+            store.recordRunning("folder-1", request("folder", null, spooled("f " + db)), "e".repeat(64), 3);
+        }
+        // a crash: the next process opens the same database
+        try (JdbcJobStore store = open(url)) {
+            assertThat(store.requeueUnfinished()).isEqualTo(2);
+            assertThat(store.queued(10)).extracting(JobRecord::id).containsExactlyInAnyOrder(running, parked, queued);
+            assertThat(store.find(done).orElseThrow().status()).isEqualTo(JobStatus.DONE);
+            // the folder takes its file again as a new job; the interrupted record is closed
+            assertThat(store.find("folder-1").orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+            assertThat(store.reachable()).isTrue();
+        }
+    }
+}
