@@ -152,6 +152,14 @@ public final class DigestConfiguration implements CamelConfiguration {
         ParkingControl parking = new ParkingControl(context, stateDir);
         limiter.addParkingListener(parking);
         registry.bind("parkingControl", parking);
+
+        // messaging: the embedded broker (started here, before any route), the components, the consumers that pause
+        // while the gateway is parked
+        io.geminidigest.broker.BrokerIngest brokerIngest = io.geminidigest.broker.Messaging.configure(context,
+                key -> s.get(key, ""), stateDir);
+        if (brokerIngest != null) {
+            limiter.addParkingListener(brokerIngest);
+        }
         GatewaySupport gateway = new GatewaySupport(json, new GeminiResponses(json), retry, keyConfigured,
                 Duration.ofSeconds(s.getInt("gemini.circuit.wait-seconds", 30)), metrics, limiter);
         registry.bind("gateway", gateway);

@@ -21,7 +21,11 @@ public final class Startup extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest");
 
-    /** The routes that take work in; started only after the preflight passed. */
+    /**
+     * The routes that take work in; started only after the preflight passed. The broker consumers
+     * ({@code ingest-broker-<n>}, made from {@code messaging.inbound}) are started with them and paused with them by
+     * {@link io.geminidigest.broker.BrokerIngest}, a parking listener of its own.
+     */
     static final String[] INGEST_ROUTES = { "ingest-folder" };
 
     private final RunTracker tracker;
@@ -42,6 +46,13 @@ public final class Startup extends MainListenerSupport {
                 if (context.getRoute(route) != null) {
                     context.getRouteController().startRoute(route);
                 }
+            }
+            // the broker consumers (ingest-broker-<n>), one per URI of messaging.inbound
+            io.geminidigest.broker.BrokerIngest brokers = context.getRegistry().lookupByNameAndType("brokerIngest",
+                    io.geminidigest.broker.BrokerIngest.class);
+            if (brokers != null) {
+                brokers.install();
+                brokers.start();
             }
         } catch (Exception e) {
             tracker.fatal("start-up failed: " + e.getMessage());
