@@ -77,6 +77,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         // sent by the routes; this catches what fails for other reasons again and again)
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of("digest.dlq"))
+                .setExpiryAddress(SimpleString.of("digest.dlq"))
                 .setMaxDeliveryAttempts(settings.maxDeliveryAttempts())
                 .setRedeliveryDelay(settings.redeliveryDelayMs())
                 .setAutoCreateQueues(true)
