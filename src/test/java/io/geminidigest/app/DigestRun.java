@@ -56,6 +56,16 @@ final class DigestRun {
         // the shipped default is the free tier (5 requests a minute); tests that are not about limits run unthrottled
         properties.put("ratelimit.preset", "tier3");
         properties.put("extract.worker-heap", "512m");
+        // the embedded message broker on a free port: test runs side by side never collide on 61616
+        properties.put("broker.port", Integer.toString(freePort()));
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     DigestRun against(FakeGemini fake) {
