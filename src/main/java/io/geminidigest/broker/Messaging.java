@@ -86,6 +86,12 @@ public final class Messaging {
             amqpFactory.setUsername(user);
             amqpFactory.setPassword(password);
         }
+        // a JMS ObjectMessage from a sender is never deserialized into arbitrary classes (only plain values)
+        jmsFactory.setDeserializationAllowList("java.lang");
+        org.apache.qpid.jms.policy.JmsDefaultDeserializationPolicy policy =
+                new org.apache.qpid.jms.policy.JmsDefaultDeserializationPolicy();
+        policy.setAllowList("java.lang");
+        amqpFactory.setDeserializationPolicy(policy);
         registry.bind("jmsConnectionFactory", jmsFactory);
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(jmsFactory);
