@@ -240,6 +240,19 @@ class EmbeddedBrokerIngestTest {
                 .isStarted());
     }
 
+    @Test
+    void theConsumersPauseWhileTheLocalBacklogIsFull() throws Exception {
+        app.ingest.backlog(100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.ingest.routeIds().stream()
+                .allMatch(id -> !app.context.getRouteController().getRouteStatus(id).isStarted()));
+        String name = "backlog-" + UUID.randomUUID() + ".txt";
+        sendText(amqp, "digest.requests.amqp", "waits " + name, name);
+        Thread.sleep(1000);
+        assertThat(app.named(name)).isEmpty();
+        app.ingest.backlog(10);
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.named(name).size() == 1);
+    }
+
     private List<MessagingHarness.Received> byMessageId(String id) {
         return app.received.stream().filter(r -> id.equals(r.request().messageId())).toList();
     }
