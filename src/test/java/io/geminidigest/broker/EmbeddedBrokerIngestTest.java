@@ -253,6 +253,24 @@ class EmbeddedBrokerIngestTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> app.named(name).size() == 1);
     }
 
+    @Test
+    void theOneAcceptorAlsoSpeaksStompAndMqtt() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.brokerPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("CONNECT\naccept-version:1.2\nhost:localhost\n\n\0"
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = new byte[9];
+            int n = socket.getInputStream().readNBytes(answer, 0, 9);
+            assertThat(new String(answer, 0, n, StandardCharsets.US_ASCII)).isEqualTo("CONNECTED");
+        }
+        var mqtt = new org.eclipse.paho.mqttv5.client.MqttClient("tcp://127.0.0.1:" + app.brokerPort(),
+                "gd-embedded-" + UUID.randomUUID(), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        mqtt.connect();
+        assertThat(mqtt.isConnected()).isTrue();
+        mqtt.disconnect();
+        mqtt.close();
+    }
+
     private List<MessagingHarness.Received> byMessageId(String id) {
         return app.received.stream().filter(r -> id.equals(r.request().messageId())).toList();
     }
