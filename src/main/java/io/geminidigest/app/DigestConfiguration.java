@@ -160,6 +160,16 @@ public final class DigestConfiguration implements CamelConfiguration {
         ParkingControl parking = new ParkingControl(context, stateDir);
         limiter.addParkingListener(parking);
         registry.bind("parkingControl", parking);
+
+        // messaging: the embedded broker (started here, before any route), the components, the consumers that pause
+        // while the gateway is parked
+        // (a --once run takes what is in the folder and nothing else: no broker, no consumers)
+        boolean onceRun = s.getBoolean("run.once", false);
+        io.geminidigest.broker.BrokerIngest brokerIngest = io.geminidigest.broker.Messaging.configure(context,
+                key -> onceRun && key.equals("messaging.enabled") ? "false" : s.get(key, ""), stateDir);
+        if (brokerIngest != null) {
+            limiter.addParkingListener(brokerIngest);
+        }
         GatewaySupport gateway = new GatewaySupport(json, new GeminiResponses(json), retry, keyConfigured,
                 Duration.ofSeconds(s.getInt("gemini.circuit.wait-seconds", 30)), metrics, limiter, fallbacks);
         registry.bind("gateway", gateway);
@@ -237,6 +247,11 @@ public final class DigestConfiguration implements CamelConfiguration {
                 s.getInt("ingest.concurrency", 2), s.getInt("jobs.max-queued", 1000));
         limiter.addParkingListener(dispatcher::onParking);
         registry.bind("jobs", dispatcher);
+        registry.bind("messageJobs", new MessageJobs(dispatcher, jobStore, outputDir, json));
+        if (brokerIngest != null) {
+            // the message consumers pause while the local backlog is over messaging.max-backlog
+            dispatcher.onBacklog(brokerIngest::backlog);
+        }
         Readiness readiness = new Readiness();
         registry.bind("readiness", readiness);
         if (s.getBoolean("camel.server.enabled", false)) {

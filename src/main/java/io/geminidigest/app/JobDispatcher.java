@@ -73,6 +73,17 @@ public final class JobDispatcher {
         return spool;
     }
 
+    private volatile java.util.function.LongConsumer backlogListener = n -> { };
+
+    /** Told the number of queued jobs whenever it may have changed (the message consumers pause over a bound). */
+    public void onBacklog(java.util.function.LongConsumer listener) {
+        this.backlogListener = listener;
+    }
+
+    private void backlogChanged() {
+        backlogListener.accept(store.count(io.geminidigest.job.JobStatus.QUEUED, null));
+    }
+
     /** Whether the local backlog is full (new requests are refused with 429 until it drains). */
     public boolean backlogFull() {
         return store.count(io.geminidigest.job.JobStatus.QUEUED, null) >= maxQueued;
@@ -85,6 +96,7 @@ public final class JobDispatcher {
             spool.discard(request.spooled());
         } else {
             metrics.accepted(request.source());
+            backlogChanged();
         }
         return accepted;
     }
@@ -98,6 +110,9 @@ public final class JobDispatcher {
         List<JobRecord> next = store.queued(free + inFlight.size()).stream()
                 .filter(j -> !inFlight.contains(j.id())).limit(free).toList();
         next.forEach(j -> inFlight.add(j.id()));
+        if (!next.isEmpty()) {
+            backlogChanged();
+        }
         return next;
     }
 

@@ -21,7 +21,11 @@ public final class Startup extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest");
 
-    /** The routes that take work in; started only after the preflight passed. */
+    /**
+     * The routes that take work in; started only after the preflight passed. The broker consumers
+     * ({@code ingest-broker-<n>}, made from {@code messaging.inbound}) are started with them and paused with them by
+     * {@link io.geminidigest.broker.BrokerIngest}, a parking listener of its own.
+     */
     static final String[] INGEST_ROUTES = { "ingest-folder", "jobs-dispatcher" };
 
     /** Ingest routes of the long-running mode only: a --once run takes what is in the folder, nothing else. */
@@ -48,6 +52,13 @@ public final class Startup extends MainListenerSupport {
                 }
             }
             readiness(context).preflight(true, "passed");
+            // the broker consumers (ingest-broker-<n>), one per URI of messaging.inbound
+            io.geminidigest.broker.BrokerIngest brokers = context.getRegistry().lookupByNameAndType("brokerIngest",
+                    io.geminidigest.broker.BrokerIngest.class);
+            if (brokers != null && !tracker.isOnce()) {
+                brokers.install();
+                brokers.start();
+            }
         } catch (Exception e) {
             tracker.fatal("start-up failed: " + e.getMessage());
             readiness(context).preflight(false, "start-up failed: " + e.getMessage());

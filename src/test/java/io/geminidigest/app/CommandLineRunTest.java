@@ -58,6 +58,7 @@ class CommandLineRunTest {
         pb.environment().put("RATELIMIT_PRESET", "tier3");
         pb.environment().put("INGEST_READ_LOCK_MIN_AGE", "100");
         pb.environment().put("INGEST_READ_LOCK_CHECK_INTERVAL", "100");
+        pb.environment().put("BROKER_PORT", Integer.toString(DigestRun.freePort()));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();

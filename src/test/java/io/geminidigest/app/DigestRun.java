@@ -59,6 +59,16 @@ final class DigestRun {
         // no HTTP server unless a test asks for one (HttpJobsApiTest)
         properties.put("http.enabled", "false");
         properties.put("jobs.poll-ms", "100");
+        // the embedded message broker on a free port: test runs side by side never collide on 61616
+        properties.put("broker.port", Integer.toString(freePort()));
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     DigestRun against(FakeGemini fake) {
