@@ -227,7 +227,8 @@ public final class DigestConfiguration implements CamelConfiguration {
                         s.getInt("summarize.max-output-tokens", 8192),
                         thinkingBudget == null ? blankToNull(s.get("gemini.thinking-level", "")) : null,
                         load(context, "classpath:prompts/describe-image.txt"),
-                        load(context, "classpath:prompts/read-scanned.txt"), imageTokens, 560,
+                        load(context, "classpath:prompts/read-scanned.txt"),
+                        load(context, "classpath:prompts/describe-video.txt"), imageTokens, 560, 100,
                         s.getBoolean("media.delete-remote-files", true))));
         // exact counts near the budget: only when Gemini can be asked
         registry.bind("tokenCounter", keyConfigured

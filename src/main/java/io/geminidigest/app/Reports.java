@@ -152,7 +152,8 @@ public final class Reports {
         double cost = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
         java.util.Map<String, Long> byModality = new java.util.LinkedHashMap<>();
         u.promptTokensDetails().forEach(d -> byModality.merge(d.modality(), (long) d.tokenCount(), Long::sum));
-        String kind = "application/pdf".equals(detectedType) ? "scanned-pdf" : "image";
+        String kind = "application/pdf".equals(detectedType) ? "scanned-pdf"
+                : detectedType.startsWith("video/") ? "video-without-sound" : "image";
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model,
                 r.modelVersion(), null,
                 List.of(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(),
@@ -169,7 +170,8 @@ public final class Reports {
     public Sidecar visualEstimate(Job job, String detectedType, int promptTokens, Instant startedAt) {
         int output = estimatedReduceOutputTokens;
         double cost = prices.cost(promptTokens, output);
-        String kind = "application/pdf".equals(detectedType) ? "scanned-pdf" : "image";
+        String kind = "application/pdf".equals(detectedType) ? "scanned-pdf"
+                : detectedType.startsWith("video/") ? "video-without-sound" : "image";
         return new Sidecar(Sidecar.ESTIMATED, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model,
                 null, null, List.of(new CallInfo(kind, model, null, promptTokens, output, 0, 0, null, round(cost),
                         true)),

@@ -28,8 +28,8 @@ public final class VisualReader {
 
     /** Settings of the visual path. */
     public record Settings(String model, long inlineMaxBytes, int maxOutputTokens, String thinkingLevel,
-            String describeImagePrompt, String readScannedPrompt, int imageTokens, int pdfPageTokens,
-            boolean deleteRemoteFiles) {
+            String describeImagePrompt, String readScannedPrompt, String describeVideoPrompt, int imageTokens,
+            int pdfPageTokens, int videoTokensPerSecond, boolean deleteRemoteFiles) {
     }
 
     /** What was read: the answer, and the upload used, if any. */
@@ -54,10 +54,13 @@ public final class VisualReader {
     /** Estimated prompt tokens of reading this input (no API key: the estimate sidecar). */
     public int estimateTokens(Job job, String mimeType) {
         boolean pdf = "application/pdf".equals(mimeType);
-        String prompt = pdf ? settings.readScannedPrompt() : settings.describeImagePrompt();
+        boolean video = mimeType.startsWith("video/");
+        String prompt = pdf ? settings.readScannedPrompt()
+                : video ? settings.describeVideoPrompt() : settings.describeImagePrompt();
         Integer pages = pdfPages(job, mimeType);
-        return (pdf ? Math.max(1, pages == null ? 1 : pages) * settings.pdfPageTokens() : settings.imageTokens())
-                + prompt.length() / 3;
+        return (int) Math.min(Integer.MAX_VALUE, (pdf ? Math.max(1, pages == null ? 1 : pages) * settings.pdfPageTokens()
+                : video ? videoSeconds(job) * settings.videoTokensPerSecond() : settings.imageTokens())
+                + prompt.length() / 3);
     }
 
     /**
@@ -81,6 +84,14 @@ public final class VisualReader {
             return true;
         } catch (IOException | RuntimeException e) {
             return false; // not readable here: Tika will say what is wrong with it
+        }
+    }
+
+    private static long videoSeconds(Job job) {
+        try {
+            return new io.geminidigest.media.MediaProbe().probe(job.file()).durationMillis() / 1000 + 1;
+        } catch (RuntimeException e) {
+            return 60;
         }
     }
 
@@ -109,14 +120,18 @@ public final class VisualReader {
             uploaded = files.activeFile(job.file(), mimeType, job.fileName(), job.sha256());
             media = new Part(null, null, new FileData(uploaded.mimeType(), uploaded.uri()), null);
         }
-        String prompt = pdf ? settings.readScannedPrompt() : settings.describeImagePrompt();
+        boolean video = mimeType.startsWith("video/");
+        String prompt = pdf ? settings.readScannedPrompt()
+                : video ? settings.describeVideoPrompt() : settings.describeImagePrompt();
         GenerateContentRequest request = new GenerateContentRequest(null,
                 List.of(new Content("user", List.of(media, Part.text(prompt)))),
                 new GenerationConfig(settings.maxOutputTokens(), null, null, null,
                         settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null)));
         int estimate = (pdf ? Math.max(1, pages == null ? 1 : pages) * settings.pdfPageTokens()
+                : video ? (int) Math.min(Integer.MAX_VALUE, Math.max(1, videoSeconds(job)) * settings.videoTokensPerSecond())
                 : settings.imageTokens()) + prompt.length() / 3;
-        GeminiCall call = GeminiCall.generate(job.name() + (pdf ? " scanned pages" : " picture"), settings.model(),
+        GeminiCall call = GeminiCall.generate(job.name() + (pdf ? " scanned pages" : video ? " video" : " picture"),
+                settings.model(),
                 request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
             GenerateResult answer = gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);

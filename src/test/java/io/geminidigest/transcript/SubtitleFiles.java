@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * non-overlapping), blank lines between cues, header. Any deviation throws {@link IllegalArgumentException}
  * naming the line.
  */
-final class SubtitleFiles {
+public final class SubtitleFiles {
 
     /** A cue as read back: times, voice (WebVTT only, may be null) and text lines (unescaped). */
-    record ParsedCue(long startMs, long endMs, String voice, List<String> lines) {
+    public record ParsedCue(long startMs, long endMs, String voice, List<String> lines) {
         String text() {
             return String.join(" ", lines);
         }
@@ -29,7 +29,7 @@ final class SubtitleFiles {
     private SubtitleFiles() {
     }
 
-    static List<ParsedCue> parseSrt(String file) {
+    public static List<ParsedCue> parseSrt(String file) {
         List<String> lines = lines(file);
         List<ParsedCue> cues = new ArrayList<>();
         int i = 0;
@@ -63,7 +63,7 @@ final class SubtitleFiles {
         return cues;
     }
 
-    static List<ParsedCue> parseVtt(String file) {
+    public static List<ParsedCue> parseVtt(String file) {
         List<String> lines = lines(file);
         expect(!lines.isEmpty() && lines.get(0).equals("WEBVTT"), 0, "WEBVTT header");
         List<ParsedCue> cues = new ArrayList<>();

@@ -1,0 +1,228 @@
+package io.geminidigest.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.geminidigest.media.Ffmpeg;
+import io.geminidigest.testing.Answer;
+import io.geminidigest.testing.FakeGemini;
+import io.geminidigest.testing.GenerateCall;
+import io.geminidigest.transcript.SubtitleFiles;
+
+/**
+ * Audio and video end to end: real recordings generated with ffmpeg (tone bursts where the speech is, digital silence
+ * between), transcribed through the fake Gemini, whose cue times are wrong the way the real model's are.
+ */
+class TranscriptionTest {
+
+    /** Bursts of "speech" (ms): two close ones, then a long silence (not sent), then a last one. */
+    static final long[][] SPEECH = { { 500, 3500 }, { 5000, 9000 }, { 16000, 19000 } };
+    static final long DURATION = 20_000;
+
+    private static final Pattern LENGTH = Pattern.compile("The audio is (\\d+):(\\d+)\\.(\\d+)");
+
+    FakeGemini fake;
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void start() {
+        fake = FakeGemini.start();
+    }
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    /** Writes a recording with tone where {@link #SPEECH} says and silence elsewhere; returns its path. */
+    static Path recording(Path dir, String name, String... extraOutputArgs) {
+        StringBuilder on = new StringBuilder();
+        for (long[] s : SPEECH) {
+            on.append(on.isEmpty() ? "" : "+").append(String.format(java.util.Locale.ROOT, "between(t\\,%.3f\\,%.3f)",
+                    s[0] / 1000.0, s[1] / 1000.0));
+        }
+        Path out = dir.resolve(name);
+        List<String> args = new ArrayList<>(List.of("-y", "-f", "lavfi", "-i",
+                "aevalsrc=0.5*sin(2*PI*440*t)*(" + on + "):s=16000:d=" + DURATION / 1000.0));
+        args.addAll(List.of(extraOutputArgs));
+        args.add(out.toString());
+        new Ffmpeg().run(args);
+        return out;
+    }
+
+    /** Audio length the prompt states, in ms. */
+    static long promptedLength(GenerateCall call) {
+        Matcher m = LENGTH.matcher(call.userText());
+        if (!m.find()) {
+            return -1;
+        }
+        return Long.parseLong(m.group(1)) * 60_000 + Long.parseLong(m.group(2)) * 1000 + Long.parseLong(m.group(3));
+    }
+
+    /** A transcript whose times run 15% slow and start early: wrong the way the model's are. */
+    static Answer driftingTranscript(GenerateCall call) {
+        long length = promptedLength(call);
+        if (length < 0) {
+            return Answer.text("Summary of the recording: a speaker says three things.");
+        }
+        double end = Math.min(length * 1.15, length + 2000) / 1000.0;
+        return Answer.text("{\"language\":\"en\",\"segments\":[{\"start\":\"00:00.000\",\"end\":\""
+                + seconds(end) + "\",\"speaker\":\"Speaker 1\",\"text\":\"Alice was beginning to get very tired of "
+                + "sitting by her sister on the bank.\"}]}");
+    }
+
+    static String seconds(double s) {
+        long ms = Math.round(s * 1000);
+        return String.format(java.util.Locale.ROOT, "%02d:%02d.%03d", ms / 60_000, (ms / 1000) % 60, ms % 1000);
+    }
+
+    @Test
+    void aRecordingBecomesTranscriptSubtitlesAndSummaryOnItsOwnTimeline() throws Exception {
+        fake.respondWith(TranscriptionTest::driftingTranscript);
+        DigestRun run = new DigestRun(root).against(fake);
+        recording(run.in, "talk.mp3", "-c:a", "libmp3lame", "-b:a", "48k");
+
+        assertThat(run.once()).isEqualTo(0);
+
+        for (String suffix : List.of(".transcript.md", ".srt", ".vtt", ".transcript.json", ".summary.md",
+                ".summary.json")) {
+            assertThat(run.output("talk.mp3" + suffix)).as(suffix).exists();
+        }
+        var srt = SubtitleFiles.parseSrt(Files.readString(run.output("talk.mp3.srt")));
+        var vtt = SubtitleFiles.parseVtt(Files.readString(run.output("talk.mp3.vtt")));
+        assertThat(srt).isNotEmpty();
+        assertThat(vtt).hasSameSizeAs(srt);
+        long lastEnd = 0;
+        for (var cue : srt) {
+            assertThat(cue.startMs()).isGreaterThanOrEqualTo(lastEnd);
+            assertThat(cue.endMs()).isLessThanOrEqualTo(DURATION);
+            // no cue in the long silence between 9 s and 16 s
+            assertThat(cue.startMs() >= 9_500 && cue.startMs() < 15_500).as("cue at " + cue.startMs()).isFalse();
+            lastEnd = cue.endMs();
+        }
+        // the model's drifted end (15% late) was brought back onto the speech, within half a second
+        assertThat(srt.get(srt.size() - 1).endMs()).isBetween(SPEECH[2][1] - 500, SPEECH[2][1] + 500);
+        assertThat(srt.get(0).startMs()).isBetween(SPEECH[0][0] - 500, SPEECH[0][0] + 500);
+
+        JsonNode sidecar = run.json("talk.mp3.summary.json");
+        assertThat(sidecar.path("media").path("kind").asText()).isEqualTo("audio");
+        assertThat(sidecar.path("media").path("durationMillis").asLong()).isBetween(19_500L, 20_500L);
+        // the long silence split the recording: two requests, and the silence was never sent
+        assertThat(sidecar.path("media").path("segments").asInt()).isEqualTo(2);
+        long transcribeCalls = fake.requests().stream().filter(r -> r.isGenerate()
+                && r.userText().contains("Transcribe")).count();
+        assertThat(transcribeCalls).isEqualTo(2);
+        assertThat(Files.readString(run.output("talk.mp3.summary.md"))).contains("Summary of the recording");
+        assertThat(Files.readString(run.output("talk.mp3.transcript.md"))).contains("Alice was beginning");
+        // structured output was asked for, with a schema
+        assertThat(fake.requests().stream().filter(r -> r.isGenerate() && r.userText().contains("Transcribe"))
+                .allMatch(r -> r.body().path("generationConfig").has("responseSchema"))).isTrue();
+        assertThat(run.in.resolve(".done/talk.mp3")).exists();
+    }
+
+    @Test
+    void aSegmentCutOffAtTheOutputLimitIsSplitAndRedoneNeverWrittenTruncated() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        fake.respondWith(call -> {
+            if (promptedLength(call) > 3000 && calls.getAndIncrement() == 0) {
+                return Answer.text("{\"segments\":[{\"start\":\"00:00.000\",\"end\":\"00:01.0")
+                        .withFinishReason("MAX_TOKENS");
+            }
+            return driftingTranscript(call);
+        });
+        DigestRun run = new DigestRun(root).against(fake);
+        recording(run.in, "talk.wav");
+
+        assertThat(run.once()).isEqualTo(0);
+
+        long transcribeCalls = fake.requests().stream().filter(r -> r.isGenerate()
+                && r.userText().contains("Transcribe")).count();
+        assertThat(transcribeCalls).isGreaterThanOrEqualTo(4); // the cut-off one, its two halves, the other segment
+        var srt = SubtitleFiles.parseSrt(Files.readString(run.output("talk.wav.srt")));
+        assertThat(srt).isNotEmpty();
+        assertThat(srt.get(srt.size() - 1).endMs()).isLessThanOrEqualTo(DURATION);
+    }
+
+    @Test
+    void anAnswerThatIsNotValidJsonIsRepairedOnce() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        fake.respondWith(call -> {
+            if (promptedLength(call) > 0 && calls.getAndIncrement() == 0) {
+                return Answer.text("Here is the transcript: Alice was beginning to get very tired.");
+            }
+            return driftingTranscript(call);
+        });
+        DigestRun run = new DigestRun(root).against(fake);
+        recording(run.in, "talk.flac");
+
+        assertThat(run.once()).isEqualTo(0);
+
+        assertThat(fake.requests().stream().anyMatch(r -> r.isGenerate() && r.userText().contains("Transcribe")
+                && r.userText().toLowerCase().contains("not valid"))).isTrue();
+        assertThat(run.output("talk.flac.srt")).exists();
+    }
+
+    @Test
+    void brokenSilentAndSoundlessMediaEndWithClearOutcomes() throws Exception {
+        fake.respondWith(call -> Answer.text("## Scenes\n[00:00] Moving colour bars."));
+        DigestRun run = new DigestRun(root).against(fake);
+        Files.write(run.in.resolve("empty.mp3"), new byte[0]);
+        byte[] noise = new byte[50_000];
+        new java.util.Random(7).nextBytes(noise);
+        noise[0] = (byte) 0xFF;
+        noise[1] = (byte) 0xFB; // an MP3 frame sync, so the type says audio, the content says nothing
+        Files.write(run.in.resolve("corrupt.mp3"), noise);
+        new Ffmpeg().run(List.of("-y", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "8",
+                run.in.resolve("silence.wav").toString()));
+        new Ffmpeg().run(List.of("-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "3", "-an",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", run.in.resolve("silent-video.mp4").toString()));
+
+        assertThat(run.once()).isEqualTo(1);
+
+        assertThat(run.json("empty.mp3.error.json").path("outcome").asText()).isIn("empty", "corrupt");
+        assertThat(run.json("corrupt.mp3.error.json").path("outcome").asText()).isIn("corrupt", "empty");
+        JsonNode silent = run.json("silence.wav.error.json");
+        assertThat(silent.path("outcome").asText()).isEqualTo("empty");
+        assertThat(silent.path("message").asText()).contains("silent");
+        // a video without a sound track is described with scene times instead of getting empty subtitles
+        assertThat(Files.readString(run.output("silent-video.mp4.summary.md"))).contains("Scenes");
+        assertThat(run.json("silent-video.mp4.summary.json").path("media").path("kind").asText())
+                .isEqualTo("video-without-sound");
+        assertThat(fake.requests().stream().filter(r -> r.isGenerate() && r.userText().contains("Transcribe"))
+                .count()).as("nothing silent or broken was sent").isZero();
+        assertThat(run.leftInInput()).isEmpty();
+    }
+
+    @Test
+    void withoutAKeyARecordingGetsItsSegmentPlanAndCostEstimate() throws Exception {
+        DigestRun run = new DigestRun(root).set("gemini.base-url", fake.baseUrl());
+        recording(run.in, "talk.wav");
+
+        assertThat(run.once()).isEqualTo(0);
+
+        JsonNode sidecar = run.json("talk.wav.summary.json");
+        assertThat(sidecar.path("status").asText()).isEqualTo("estimated");
+        assertThat(sidecar.path("media").path("segments").asInt()).isEqualTo(2);
+        assertThat(sidecar.path("media").path("durationMillis").asLong()).isBetween(19_500L, 20_500L);
+        // 32 tokens a second of what is sent (about 13 s: the long silence is not) plus the prompt of each request
+        assertThat(sidecar.path("totals").path("promptTokens").asLong()).isBetween(2 * 300 + 12 * 32L,
+                2 * 300 + 15 * 32L);
+        assertThat(fake.requests()).isEmpty();
+    }
+}
