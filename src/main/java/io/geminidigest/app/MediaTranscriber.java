@@ -155,12 +155,16 @@ public final class MediaTranscriber {
                 plannerDefaults.maxSegmentMillis(), plannerDefaults.overlapMillis(),
                 plannerDefaults.longSilenceMillis(), plannerDefaults.paddingMillis()));
         try {
+            // one decode of the whole recording into FLAC (exact sample positions), then every cut seeks directly
+            long tConvert = System.nanoTime();
+            Path source = plan.size() > 1 ? converter.extractAudio(job.file(), work) : job.file();
+            localNanos += System.nanoTime() - tConvert;
             java.util.Deque<Pending> queue = new java.util.ArrayDeque<>();
             plan.forEach(s -> queue.add(new Pending(s, 0)));
             while (!queue.isEmpty()) {
                 Pending p = queue.pollFirst();
                 long t0 = System.nanoTime();
-                Path audio = converter.cut(job.file(), p.segment.startMs(), p.segment.endMs(), work);
+                Path audio = converter.cut(source, p.segment.startMs(), p.segment.endMs(), work);
                 localNanos += System.nanoTime() - t0;
                 try {
                     SegmentAnswer answer = transcribeSegment(job, p.segment, audio, List.copyOf(speakers), uploads);

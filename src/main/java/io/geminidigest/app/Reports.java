@@ -163,7 +163,7 @@ public final class Reports {
                 timings(startedAt, null), null, null, null,
                 new Sidecar.MediaInfo(kind, detectedType, null, null, reading.inline(),
                         reading.uploadedAs() == null ? null : List.of(reading.uploadedAs()),
-                        byModality.isEmpty() ? null : byModality, null));
+                        byModality.isEmpty() ? null : byModality, null, null));
     }
 
     /** No API key: what reading a picture or a scanned PDF would cost. */
@@ -178,7 +178,7 @@ public final class Reports {
                 new Totals(1, promptTokens, output, 0), round(cost), timings(startedAt, null), null,
                 "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates. "
                         + "The input was left in place.",
-                null, new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null));
+                null, new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null, null));
     }
 
     /** The sidecar of a transcribed recording: transcription calls, then the summary's calls. */
@@ -212,16 +212,17 @@ public final class Reports {
         }
         String kind = t.info().hasVideo() ? "video" : "audio";
         var alignment = t.alignment();
-        String note = String.format(java.util.Locale.ROOT,
-                "alignment: %d of %d cues re-timed, largest correction %d ms, %.0f%% of cue time on detected speech",
-                alignment.cuesRetimed(), alignment.cues().size(), alignment.largestCorrectionMs(),
-                alignment.shareOfCueTimeOnSpeech() * 100);
+        long sent = t.plan().stream().mapToLong(io.geminidigest.media.Segment::durationMs).sum();
+        var alignmentInfo = new Sidecar.Alignment(alignment.cues().size(), alignment.cuesRetimed(),
+                alignment.largestCorrectionMs(), Math.round(alignment.shareOfCueTimeOnSpeech() * 1000) / 1000.0,
+                t.speech().speechMillis(), sent);
+        String note = null;
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model, version,
                 null, calls, new Totals(calls.size(), in, out, thinking), round(cost), timings(startedAt, null),
                 warnings.isEmpty() ? null : warnings, note, null,
                 new Sidecar.MediaInfo(kind, detectedType, t.info().durationMillis(), t.plan().size(),
                         t.uploads().isEmpty(), t.uploads().isEmpty() ? null : List.copyOf(t.uploads()),
-                        byModality.isEmpty() ? null : byModality, t.localMillis()));
+                        byModality.isEmpty() ? null : byModality, t.localMillis(), alignmentInfo));
     }
 
     /** No API key: what transcribing a recording would take (planned segments, audio tokens, cost). */
@@ -246,7 +247,7 @@ public final class Reports {
                 "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates of the "
                         + "transcription (the summary of the transcript comes on top). The input was left in place.",
                 null, new Sidecar.MediaInfo(info.hasVideo() ? "video" : "audio", detectedType, info.durationMillis(),
-                        plan.size(), null, null, null, null));
+                        plan.size(), null, null, null, null, null));
     }
 
     /** A readable error for any failure of a document. */

@@ -70,10 +70,11 @@ public final class MediaConverter {
     }
 
     /**
-     * The audio between {@code startMs} and {@code endMs} of {@code in} as FLAC 16 kHz mono. Seeking is done after
-     * decoding ({@code -ss} after {@code -i}), which is sample-accurate for every input format, including VBR MP3
-     * whose demuxer can only estimate positions; the cost is decoding everything before {@code startMs}, which
-     * audio decoders do at hundreds of times real time.
+     * The audio between {@code startMs} and {@code endMs} of {@code in} as FLAC 16 kHz mono. For FLAC and WAV inputs
+     * (exact sample positions) ffmpeg seeks in the input ({@code -ss} before {@code -i}), which costs nothing however
+     * late the segment; for other formats (VBR MP3's demuxer can only estimate positions) it seeks after decoding
+     * ({@code -ss} after {@code -i}), sample-accurate but decoding everything before {@code startMs}: long recordings
+     * are therefore converted to FLAC once ({@link #extractAudio}) and cut from that.
      *
      * @throws IllegalArgumentException unless {@code 0 <= startMs < endMs}
      * @throws MediaException           {@link MediaException.Kind#NO_AUDIO} when the file has no audio stream
@@ -83,8 +84,12 @@ public final class MediaConverter {
             throw new IllegalArgumentException("need 0 <= start < end, was " + startMs + ".." + endMs);
         }
         Path out = newFile(workDir, in, "-" + startMs + "-" + endMs, ".flac");
-        List<String> args = new ArrayList<>(List.of("-i", in.toString(),
-                "-ss", seconds(startMs), "-t", seconds(endMs - startMs)));
+        String name = in.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        boolean exactSeek = name.endsWith(".flac") || name.endsWith(".wav");
+        List<String> args = exactSeek
+                ? new ArrayList<>(List.of("-ss", seconds(startMs), "-i", in.toString(), "-t", seconds(endMs - startMs)))
+                : new ArrayList<>(List.of("-i", in.toString(), "-ss", seconds(startMs), "-t",
+                        seconds(endMs - startMs)));
         args.addAll(speechFlacArguments());
         args.add(out.toString());
         return runAudio(args, out);

@@ -45,7 +45,16 @@ public record Sidecar(String status, String source, String sha256, long bytes, S
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MediaInfo(String kind, String mimeType, Long durationMillis, Integer segments, Boolean inline,
-            List<String> uploads, java.util.Map<String, Long> promptTokensByModality, Long uploadMillis) {
+            List<String> uploads, java.util.Map<String, Long> promptTokensByModality, Long localMillis,
+            Alignment alignment) {
+    }
+
+    /**
+     * How well the transcript's times could be trusted: cues re-timed onto the detected speech, the largest
+     * correction, the share of cue time that lies on speech; a warning in {@code warnings} when most were re-timed.
+     */
+    public record Alignment(int cues, int cuesRetimed, long largestCorrectionMillis, double shareOfCueTimeOnSpeech,
+            long speechMillis, long sentMillis) {
     }
 
     public record Totals(int calls, long promptTokens, long outputTokens, long thinkingTokens) {

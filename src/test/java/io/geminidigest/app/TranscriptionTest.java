@@ -122,6 +122,11 @@ class TranscriptionTest {
 
         JsonNode sidecar = run.json("talk.mp3.summary.json");
         assertThat(sidecar.path("media").path("kind").asText()).isEqualTo("audio");
+        JsonNode alignment = sidecar.path("media").path("alignment");
+        assertThat(alignment.path("cues").asInt()).isPositive();
+        assertThat(alignment.path("largestCorrectionMillis").asLong()).isPositive();
+        assertThat(alignment.path("shareOfCueTimeOnSpeech").asDouble()).isGreaterThan(0.8);
+        assertThat(alignment.path("sentMillis").asLong()).isLessThan(DURATION - 5_000);
         assertThat(sidecar.path("media").path("durationMillis").asLong()).isBetween(19_500L, 20_500L);
         // the long silence split the recording: two requests, and the silence was never sent
         assertThat(sidecar.path("media").path("segments").asInt()).isEqualTo(2);
@@ -192,6 +197,10 @@ class TranscriptionTest {
                 run.in.resolve("silence.wav").toString()));
         new Ffmpeg().run(List.of("-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "3", "-an",
                 "-c:v", "libx264", "-pix_fmt", "yuv420p", run.in.resolve("silent-video.mp4").toString()));
+        // a video whose sound track is there but holds no speech: described too, not given empty subtitles
+        new Ffmpeg().run(List.of("-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-f", "lavfi", "-i",
+                "anullsrc=r=16000:cl=mono", "-t", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+                "-shortest", run.in.resolve("quiet-video.mp4").toString()));
 
         assertThat(run.once()).isEqualTo(1);
 
@@ -204,6 +213,8 @@ class TranscriptionTest {
         assertThat(Files.readString(run.output("silent-video.mp4.summary.md"))).contains("Scenes");
         assertThat(run.json("silent-video.mp4.summary.json").path("media").path("kind").asText())
                 .isEqualTo("video-without-sound");
+        assertThat(Files.readString(run.output("quiet-video.mp4.summary.md"))).contains("Scenes");
+        assertThat(run.output("quiet-video.mp4.srt")).doesNotExist();
         assertThat(fake.requests().stream().filter(r -> r.isGenerate() && r.userText().contains("Transcribe"))
                 .count()).as("nothing silent or broken was sent").isZero();
         assertThat(run.leftInInput()).isEmpty();

@@ -48,6 +48,9 @@ final class RouteTestSupport {
         p.put("extract.workers", "1");
         p.put("extract.worker-heap", "512m");
         p.put("ratelimit.preset", "tier3");
+        // route tests need neither the message broker nor the HTTP server
+        p.put("messaging.enabled", "false");
+        p.put("http.enabled", "false");
         return p;
     }
 
@@ -73,7 +76,18 @@ final class RouteTestSupport {
             }
         });
         configuration.addConfiguration(new DigestConfiguration(tracker));
+        // the output and error routes tell the job store's route when a job ends: a stand-in here
+        configuration.addRoutesBuilder(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:job-finished").routeId(JOB_FINISHED_STUB).log(org.apache.camel.LoggingLevel.DEBUG,
+                        "job ${exchangeProperty.jobId} finished");
+            }
+        });
     }
+
+    /** The id of the stand-in for routes/jobs.camel.yaml's job-finished route. */
+    static final String JOB_FINISHED_STUB = "job-finished-stub";
 
     /** Copies a test sample to {@code target}, atomically (written beside under a hidden name, then moved). */
     static Path copySample(String sample, Path target) {

@@ -43,7 +43,7 @@ import io.geminidigest.summarize.SummaryRun;
  * call it answers; the model input limit is small so that a few pages make several chunks.
  */
 @CamelMainTest(properties = "camel.main.routes-include-pattern=classpath:routes/summarize.camel.yaml",
-        advices = @AdviceRouteMapping(route = "summarize-document",
+        advices = @AdviceRouteMapping(route = "summarize-text",
         advice = SummarizeRouteTest.StubGateway.class))
 class SummarizeRouteTest {
 
