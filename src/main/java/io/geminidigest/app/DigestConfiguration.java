@@ -151,7 +151,7 @@ public final class DigestConfiguration implements CamelConfiguration {
                 .map(String::strip).filter(m -> !m.isEmpty() && !m.equals(model)).toList();
         java.util.List<String> models = new java.util.ArrayList<>(java.util.List.of(model));
         models.addAll(fallbacks);
-        LimiterGate limiter = new LimiterGate(rateLimits, models);
+        LimiterGate limiter = new LimiterGate(rateLimits, models, s.getBoolean("ratelimit.packing", true));
         registry.bind("limiter", limiter);
         ParkingControl parking = new ParkingControl(context, stateDir);
         limiter.addParkingListener(parking);
@@ -217,6 +217,8 @@ public final class DigestConfiguration implements CamelConfiguration {
             r = r.withMaxInFlight(s.getInt("ratelimit.max-in-flight", 0));
         }
         return r.withMargin(s.getDouble("ratelimit.margin", RateLimits.DEFAULT_MARGIN))
+                .withSkew(java.time.Duration.ofMillis(s.getLong("ratelimit.skew-millis",
+                        RateLimits.DEFAULT_SKEW.toMillis())))
                 .withDayResetZone(java.time.ZoneId.of(s.get("ratelimit.day-reset-zone", "America/Los_Angeles")))
                 .withTimeScale(s.getDouble("ratelimit.time-scale", 1.0));
     }

@@ -26,6 +26,7 @@ public final class LimiterGate implements AutoCloseable {
     private final Map<String, GenerationLimiter> byModel = new ConcurrentHashMap<>();
     private final List<Consumer<Optional<Parking>>> listeners = new CopyOnWriteArrayList<>();
     private final List<String> models;
+    private final boolean packing;
     private volatile boolean allParked;
 
     public LimiterGate(RateLimits limits) {
@@ -37,8 +38,17 @@ public final class LimiterGate implements AutoCloseable {
      *               of them are
      */
     public LimiterGate(RateLimits limits, List<String> models) {
+        this(limits, models, true);
+    }
+
+    /**
+     * @param packing whether a smaller waiting call may pass a larger one that does not fit yet without delaying it
+     *                ({@code ratelimit.packing}; false: strictly first come, first served)
+     */
+    public LimiterGate(RateLimits limits, List<String> models, boolean packing) {
         this.limits = limits;
         this.models = List.copyOf(models);
+        this.packing = packing;
     }
 
     public boolean isParked(String model) {
@@ -63,7 +73,7 @@ public final class LimiterGate implements AutoCloseable {
 
     public GenerationLimiter limiter(String model) {
         return byModel.computeIfAbsent(model, m -> {
-            GenerationLimiter l = new GenerationLimiter(limits);
+            GenerationLimiter l = new GenerationLimiter(limits).packing(packing);
             l.addParkingListener(p -> parkingChanged());
             return l;
         });
