@@ -36,7 +36,9 @@ import io.geminidigest.gemini.GeminiException;
  * {@code E_requests} the RPM limit (both times the 429 adaptation factor). {@code W} is the (scaled) minute plus the
  * {@linkplain RateLimits#skewAllowance() skew allowance}: the server charges a request when it has received and
  * counted it, a few milliseconds after our admission, and that delay varies from request to request; counting our
- * admissions over a slightly longer window keeps the server's window of any later request free of them.
+ * admissions over a slightly longer window keeps the server's window of any later request free of them. During the
+ * first two windows (a cold process: connections, class loading, JIT) that delay reached 0.7 s, so the entries
+ * admitted then stay in the window until their answer plus the minute (see {@link #COLD_WINDOWS}).
  * <p>
  * A charge is the call's {@link GeminiCall#estimatedInputTokens() estimate}, corrected in {@link #settle} to the
  * server's {@code promptTokenCount} (the server charges the window with its own count): the log entry changes; if
@@ -86,6 +88,14 @@ public final class GenerationLimiter implements AutoCloseable {
     static final double NEAR_MISS_FRACTION = 0.05;
     /** Without a better hint, a spend-cap park lasts an hour (scaled); the caller may park longer itself. */
     static final Duration SPEND_CAP_PAUSE = Duration.ofHours(1);
+    /**
+     * Calls admitted during the first windows after the limiter's first admission are <em>cold</em>: connections,
+     * class loading and JIT make their way from our admission to the server's charge far longer than later (0.7 s
+     * measured against the local fake at time scale 0.05, against a few ms when warm), longer than any skew allowance
+     * worth paying for the whole run. Their entries stay in the window until their answer (which comes after the
+     * server's charge) plus the minute; later calls count from their admission plus {@code W} again.
+     */
+    static final int COLD_WINDOWS = 2;
     /** Longest single wait: a park or 429 block arriving meanwhile is noticed at least this often. */
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -103,6 +113,9 @@ public final class GenerationLimiter implements AutoCloseable {
     private final SlidingLog log;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private volatile boolean packing = true;
+    private volatile boolean marginOnUnsettled;
+    private boolean admittedAny;
+    private long firstAdmissionNanos;
 
     /** Guards the fields below. */
     private final Object state = new Object();
@@ -160,6 +173,18 @@ public final class GenerationLimiter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Where the {@linkplain RateLimits#margin() margin} applies. {@code false} (default): to the window, whose limit
+     * is {@code E = TPM × (1 − margin)} for every charge, settled or not. {@code true}: to the charges not settled
+     * yet only: a call is charged {@code estimate / (1 − margin)} at admission and its exact
+     * {@code promptTokenCount} once settled, against the full TPM; the margin then covers what is really uncertain
+     * (the estimates in flight) and a window of settled calls can be filled to the limit.
+     */
+    public GenerationLimiter marginOnUnsettledOnly(boolean enabled) {
+        this.marginOnUnsettled = enabled;
+        return this;
+    }
+
     public RateLimits limits() {
         return limits;
     }
@@ -194,7 +219,9 @@ public final class GenerationLimiter implements AutoCloseable {
         SlidingLog.Entry entry = null;
         boolean admitted = false;
         try {
-            entry = admit(limits.tokensPerMinute() > 0 ? estimate : 0);
+            long charge = limits.tokensPerMinute() == 0 ? 0
+                    : marginOnUnsettled ? (long) Math.ceil(estimate / (1 - limits.margin())) : estimate;
+            entry = admit(charge);
             admitted = true;
         } finally {
             if (!admitted && inFlight != null) {
@@ -232,7 +259,16 @@ public final class GenerationLimiter implements AutoCloseable {
                         wait = rateLimited ? nanosUntilAdmissible(me, now) : 0;
                         if (wait == 0) {
                             countRequestToday();
-                            return rateLimited ? log.add(now, charge) : null;
+                            if (!rateLimited) {
+                                return null;
+                            }
+                            if (!admittedAny) {
+                                admittedAny = true;
+                                firstAdmissionNanos = now;
+                            }
+                            SlidingLog.Entry entry = log.add(now, charge);
+                            entry.cold = now - firstAdmissionNanos < COLD_WINDOWS * windowNanos;
+                            return entry;
                         }
                     }
                     time.awaitNanos(changed, Math.min(wait, MAX_WAIT_NANOS));
@@ -286,7 +322,8 @@ public final class GenerationLimiter implements AutoCloseable {
             return Long.MAX_VALUE;
         }
         synchronized (state) {
-            return Math.max(1, (long) Math.floor(limits.effectiveTokensPerMinute() * factor));
+            long base = marginOnUnsettled ? limits.tokensPerMinute() : limits.effectiveTokensPerMinute();
+            return Math.max(1, (long) Math.floor(base * factor));
         }
     }
 
@@ -367,7 +404,12 @@ public final class GenerationLimiter implements AutoCloseable {
         if (entry.isPresent()) {
             lock.lock();
             try {
+                log.prune(time.currentTimeNanos());
                 log.correct(entry.get(), actual);
+                if (entry.get().cold) {
+                    // the server charged it before answering: it is in the server's window until now + the minute
+                    log.extend(entry.get(), time.currentTimeNanos() + windowNanos);
+                }
                 changed.signalAll();
             } finally {
                 lock.unlock();

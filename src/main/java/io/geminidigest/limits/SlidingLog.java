@@ -1,7 +1,8 @@
 package io.geminidigest.limits;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * The charges admitted in the last window {@code W}, oldest first, with their sums: the exact state a server that
@@ -16,24 +17,30 @@ import java.util.Iterator;
  * be corrected afterwards to the server's {@code promptTokenCount}. It holds at most one entry per request admitted in
  * one window (the RPM limit, or the tokens per minute divided by the smallest request), so it stays small.
  * <p>
+ * An entry normally leaves the window at its admission time + {@code W}; the limiter may {@linkplain #extend keep
+ * it} longer (cold start, see {@link GenerationLimiter}), so expiry order is not admission order: the few entries are
+ * scanned and sorted where needed.
+ * <p>
  * Not thread-safe: the limiter guards it with its admission lock.
  */
 final class SlidingLog {
 
-    /** One admitted request: when, and its charge (the estimate, corrected by settle). */
+    /** One admitted request: when it leaves the window, and its charge (the estimate, corrected by settle). */
     static final class Entry {
-        final long atNanos;
+        long expiresNanos;
         long tokens;
         boolean inLog = true;
+        /** Admitted while the process was cold: kept in the window until its answer + the minute. */
+        boolean cold;
 
-        Entry(long atNanos, long tokens) {
-            this.atNanos = atNanos;
+        Entry(long expiresNanos, long tokens) {
+            this.expiresNanos = expiresNanos;
             this.tokens = tokens;
         }
     }
 
     private final long windowNanos;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final List<Entry> entries = new ArrayList<>();
     private long tokens;
 
     /** @param windowNanos the window {@code W}: an entry admitted at {@code t} counts until {@code t + W} (excluded) */
@@ -50,16 +57,19 @@ final class SlidingLog {
 
     /** Drops the entries that left the window by {@code now}. */
     void prune(long now) {
-        while (!entries.isEmpty() && entries.peekFirst().atNanos + windowNanos - now <= 0) {
-            Entry e = entries.removeFirst();
-            e.inLog = false;
-            tokens -= e.tokens;
+        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.expiresNanos - now <= 0) {
+                it.remove();
+                e.inLog = false;
+                tokens -= e.tokens;
+            }
         }
     }
 
     Entry add(long now, long charge) {
-        Entry e = new Entry(now, charge);
-        entries.addLast(e);
+        Entry e = new Entry(now + windowNanos, charge);
+        entries.add(e);
         tokens += charge;
         return e;
     }
@@ -70,6 +80,13 @@ final class SlidingLog {
             tokens += charge - e.tokens;
         }
         e.tokens = charge;
+    }
+
+    /** Keeps an entry in the window at least until {@code expiresNanos} (no effect once it has left). */
+    void extend(Entry e, long expiresNanos) {
+        if (e.inLog && expiresNanos - e.expiresNanos > 0) {
+            e.expiresNanos = expiresNanos;
+        }
     }
 
     long tokens() {
@@ -92,13 +109,13 @@ final class SlidingLog {
         if (fits(remainingTokens, remainingCount, extraTokens, extraRequests, tokenLimit, requestLimit)) {
             return now;
         }
-        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
+        List<Entry> byExpiry = new ArrayList<>(entries);
+        byExpiry.sort((x, y) -> Long.compare(x.expiresNanos - now, y.expiresNanos - now));
+        for (Entry e : byExpiry) {
             remainingTokens -= e.tokens;
             remainingCount--;
             if (fits(remainingTokens, remainingCount, extraTokens, extraRequests, tokenLimit, requestLimit)) {
-                long at = e.atNanos + windowNanos;
-                return at - now > 0 ? at : now;
+                return e.expiresNanos - now > 0 ? e.expiresNanos : now;
             }
         }
         return now; // not reached: an empty window always fits
@@ -106,14 +123,13 @@ final class SlidingLog {
 
     /** Whether {@code extraTokens} in {@code extraRequests} requests fit at time {@code at} (≥ now, after prune). */
     boolean fitsAt(long at, long extraTokens, int extraRequests, long tokenLimit, long requestLimit) {
-        long remainingTokens = tokens;
-        long remainingCount = entries.size();
+        long remainingTokens = 0;
+        long remainingCount = 0;
         for (Entry e : entries) {
-            if (e.atNanos + windowNanos - at > 0) {
-                break;
+            if (e.expiresNanos - at > 0) {
+                remainingTokens += e.tokens;
+                remainingCount++;
             }
-            remainingTokens -= e.tokens;
-            remainingCount--;
         }
         return fits(remainingTokens, remainingCount, extraTokens, extraRequests, tokenLimit, requestLimit);
     }

@@ -102,6 +102,25 @@ class GenerationLimiterTest {
     }
 
     @Test
+    void theMarginCanApplyToTheUnsettledEstimatesOnly() throws Exception {
+        RateLimits limits = RateLimits.of(0, 100_000, 0, 0).withMargin(0.05);
+        // default: the window's limit is 95,000 for every charge
+        GenerationLimiter window = new GenerationLimiter(limits, new SimulatedTime());
+        window.settle(window.acquire(Calls.generate(50_000)), 50_000);
+        assertThat(window.acquire(Calls.generate(47_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+
+        // margin on the unsettled only: a settled call counts exactly against the full 100,000 ...
+        GenerationLimiter unsettled = new GenerationLimiter(limits, time).marginOnUnsettledOnly(true);
+        unsettled.settle(unsettled.acquire(Calls.generate(50_000)), 50_000);
+        assertThat(unsettled.acquire(Calls.generate(47_000)).waitMillis()).isZero();
+        assertThat(unsettled.stats().effectiveTokensPerMinute()).isEqualTo(100_000);
+        // ... and a call not settled yet as estimate / 0.95: 97,000 + 2,900 / 0.95 (3,053) is over 100,000
+        GenerationLimiter inFlight = new GenerationLimiter(limits, new SimulatedTime()).marginOnUnsettledOnly(true);
+        inFlight.settle(inFlight.acquire(Calls.generate(97_000)), 97_000);
+        assertThat(inFlight.acquire(Calls.generate(2_900)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+    }
+
+    @Test
     void aNearMiss429WaitsForTheServersDelayWithoutCuttingTheRate() throws Exception {
         GenerationLimiter limiter = new GenerationLimiter(RateLimits.of(60, 100_000, 0, 0).withMargin(0), time);
         // 1.2 s is under 5% of the 60 s window: our admission and the server's charge were a little apart

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waiters in real time (a scaled minute of 600 ms, window 650 ms with the 50 ms skew floor): first come, first served,
+ * Waiters in real time (a scaled minute of 600 ms, window 700 ms with the 100 ms skew floor): first come, first served,
  * except that a smaller call may pass a head that does not fit yet when that cannot delay the head.
  */
 class PackingTest {

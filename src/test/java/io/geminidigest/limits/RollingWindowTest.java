@@ -123,10 +123,10 @@ class RollingWindowTest {
         }
         long window = Duration.ofMillis(600).toNanos();
         assertWindows(admissions, window, 100_000, Integer.MAX_VALUE);
-        // 400,000 tokens, 100,000 per window of 600 ms + 50 ms (the skew floor; 250 ms x 0.01 is below it):
-        // batches of 50 at 0, 650, 1,300 and 1,950 ms
+        // 400,000 tokens, 100,000 per window of 600 ms + 100 ms (the skew floor; 250 ms x 0.01 is below it):
+        // batches of 50 at 0, 700, 1,400 and 2,100 ms
         assertThat(admissions.get(199).nanos() - admissions.get(0).nanos())
-                .isEqualTo(Duration.ofMillis(1_950).toNanos());
+                .isEqualTo(Duration.ofMillis(2_100).toNanos());
     }
 
     @Test
