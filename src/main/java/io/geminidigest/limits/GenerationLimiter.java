@@ -36,9 +36,11 @@ import io.geminidigest.gemini.GeminiException;
  * {@code E_requests} the RPM limit (both times the 429 adaptation factor). {@code W} is the (scaled) minute plus the
  * {@linkplain RateLimits#skewAllowance() skew allowance}: the server charges a request when it has received and
  * counted it, a few milliseconds after our admission, and that delay varies from request to request; counting our
- * admissions over a slightly longer window keeps the server's window of any later request free of them. During the
- * first two windows (a cold process: connections, class loading, JIT) that delay reached 0.7 s, so the entries
- * admitted then stay in the window until their answer plus the minute (see {@link #COLD_WINDOWS}).
+ * admissions over a slightly longer window keeps the server's window of any later request free of them. On a cold
+ * process or a loaded machine that delay reached 0.3-0.7 s, more than any skew allowance worth paying for every
+ * call: a call in flight therefore counts for up to {@link #MAX_CHARGE_DELAY_NANOS} longer, and once it has ended its
+ * charge is known to lie before the end, so it counts until min(end, admission + 1 s) + the minute (at least
+ * admission + {@code W}).
  * <p>
  * A charge is the call's {@link GeminiCall#estimatedInputTokens() estimate}, corrected in {@link #settle} to the
  * server's {@code promptTokenCount} (the server charges the window with its own count): the log entry changes; if
@@ -89,13 +91,14 @@ public final class GenerationLimiter implements AutoCloseable {
     /** Without a better hint, a spend-cap park lasts an hour (scaled); the caller may park longer itself. */
     static final Duration SPEND_CAP_PAUSE = Duration.ofHours(1);
     /**
-     * Calls admitted during the first windows after the limiter's first admission are <em>cold</em>: connections,
-     * class loading and JIT make their way from our admission to the server's charge far longer than later (0.7 s
-     * measured against the local fake at time scale 0.05, against a few ms when warm), longer than any skew allowance
-     * worth paying for the whole run. Their entries stay in the window until their answer (which comes after the
-     * server's charge) plus the minute; later calls count from their admission plus {@code W} again.
+     * The longest delay assumed between our admission and the server's charge (sending, the server reading and
+     * counting the body), in real time. Most of the time it is a few ms and the skew allowance covers it; on a cold
+     * process (connections, class loading, JIT) or a loaded machine it reached 0.3-0.7 s against the local fake. So a
+     * call in flight counts until admission + the minute + this; once it has ended (answer or failure) the charge is
+     * known to lie before that moment, and it counts until the later of admission + {@code W} and
+     * min(end, admission + this) + the minute: against a fast server the real delay, not the worst case, is paid.
      */
-    static final int COLD_WINDOWS = 2;
+    static final long MAX_CHARGE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Longest single wait: a park or 429 block arriving meanwhile is noticed at least this often. */
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -114,8 +117,8 @@ public final class GenerationLimiter implements AutoCloseable {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private volatile boolean packing = true;
     private volatile boolean marginOnUnsettled;
-    private boolean admittedAny;
-    private long firstAdmissionNanos;
+    /** The admission window {@code W}: the minute plus the skew allowance. */
+    private final long admissionWindowNanos;
 
     /** Guards the fields below. */
     private final Object state = new Object();
@@ -157,7 +160,8 @@ public final class GenerationLimiter implements AutoCloseable {
         this.time = Objects.requireNonNull(time, "time");
         this.windowNanos = limits.minute().toNanos();
         this.rateLimited = limits.requestsPerMinute() > 0 || limits.tokensPerMinute() > 0;
-        this.log = new SlidingLog(limits.admissionWindow().toNanos());
+        this.admissionWindowNanos = limits.admissionWindow().toNanos();
+        this.log = new SlidingLog(admissionWindowNanos);
         this.inFlight = limits.maxInFlight() == 0 ? null : new Semaphore(limits.maxInFlight(), true);
         this.start = time.now();
         this.lastFactorChangeNanos = time.currentTimeNanos();
@@ -262,13 +266,9 @@ public final class GenerationLimiter implements AutoCloseable {
                             if (!rateLimited) {
                                 return null;
                             }
-                            if (!admittedAny) {
-                                admittedAny = true;
-                                firstAdmissionNanos = now;
-                            }
-                            SlidingLog.Entry entry = log.add(now, charge);
-                            entry.cold = now - firstAdmissionNanos < COLD_WINDOWS * windowNanos;
-                            return entry;
+                            // in flight, the server's charge time is unknown: counted until the latest it can leave
+                            return log.add(now, charge, now + Math.max(admissionWindowNanos,
+                                    windowNanos + MAX_CHARGE_DELAY_NANOS));
                         }
                     }
                     time.awaitNanos(changed, Math.min(wait, MAX_WAIT_NANOS));
@@ -406,10 +406,7 @@ public final class GenerationLimiter implements AutoCloseable {
             try {
                 log.prune(time.currentTimeNanos());
                 log.correct(entry.get(), actual);
-                if (entry.get().cold) {
-                    // the server charged it before answering: it is in the server's window until now + the minute
-                    log.extend(entry.get(), time.currentTimeNanos() + windowNanos);
-                }
+                close(entry.get());
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -426,9 +423,34 @@ public final class GenerationLimiter implements AutoCloseable {
      */
     public void release(Permit permit) {
         Objects.requireNonNull(permit, "permit");
-        if (permit.metered() && open.remove(permit.id()) != null && inFlight != null) {
+        Optional<SlidingLog.Entry> entry = permit.metered() ? open.remove(permit.id()) : null;
+        if (entry == null) {
+            return;
+        }
+        if (entry.isPresent()) {
+            lock.lock();
+            try {
+                log.prune(time.currentTimeNanos());
+                close(entry.get());
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (inFlight != null) {
             inFlight.release();
         }
+    }
+
+    /**
+     * The call has ended (answer or failure): the server charged it, if at all, between its admission and now, and
+     * at most {@link #MAX_CHARGE_DELAY_NANOS} after its admission. It counts until the later of admission + {@code W}
+     * and that charge time + the minute.
+     */
+    private void close(SlidingLog.Entry e) {
+        long now = time.currentTimeNanos();
+        long latestCharge = Math.min(now - e.admittedNanos, MAX_CHARGE_DELAY_NANOS);
+        log.expireAt(e, e.admittedNanos + Math.max(admissionWindowNanos, latestCharge + windowNanos));
     }
 
     // ------------------------------------------------------------------------------------------------ 429

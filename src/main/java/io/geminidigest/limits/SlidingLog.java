@@ -17,9 +17,9 @@ import java.util.List;
  * be corrected afterwards to the server's {@code promptTokenCount}. It holds at most one entry per request admitted in
  * one window (the RPM limit, or the tokens per minute divided by the smallest request), so it stays small.
  * <p>
- * An entry normally leaves the window at its admission time + {@code W}; the limiter may {@linkplain #extend keep
- * it} longer (cold start, see {@link GenerationLimiter}), so expiry order is not admission order: the few entries are
- * scanned and sorted where needed.
+ * Each entry has its own expiry, set by the limiter (longer while the call is in flight, see
+ * {@link GenerationLimiter}), so expiry order is not admission order: the few entries are scanned and sorted where
+ * needed.
  * <p>
  * Not thread-safe: the limiter guards it with its admission lock.
  */
@@ -27,13 +27,13 @@ final class SlidingLog {
 
     /** One admitted request: when it leaves the window, and its charge (the estimate, corrected by settle). */
     static final class Entry {
+        final long admittedNanos;
         long expiresNanos;
         long tokens;
         boolean inLog = true;
-        /** Admitted while the process was cold: kept in the window until its answer + the minute. */
-        boolean cold;
 
-        Entry(long expiresNanos, long tokens) {
+        Entry(long admittedNanos, long expiresNanos, long tokens) {
+            this.admittedNanos = admittedNanos;
             this.expiresNanos = expiresNanos;
             this.tokens = tokens;
         }
@@ -67,8 +67,9 @@ final class SlidingLog {
         }
     }
 
-    Entry add(long now, long charge) {
-        Entry e = new Entry(now + windowNanos, charge);
+    /** Adds a charge admitted now that counts until {@code expiresNanos}. */
+    Entry add(long now, long charge, long expiresNanos) {
+        Entry e = new Entry(now, expiresNanos, charge);
         entries.add(e);
         tokens += charge;
         return e;
@@ -82,9 +83,9 @@ final class SlidingLog {
         e.tokens = charge;
     }
 
-    /** Keeps an entry in the window at least until {@code expiresNanos} (no effect once it has left). */
-    void extend(Entry e, long expiresNanos) {
-        if (e.inLog && expiresNanos - e.expiresNanos > 0) {
+    /** Sets when an entry leaves the window (no effect once it has left). */
+    void expireAt(Entry e, long expiresNanos) {
+        if (e.inLog) {
             e.expiresNanos = expiresNanos;
         }
     }

@@ -45,10 +45,34 @@ class GenerationLimiterTest {
     void callsFillTheWindowExactlyToTheLimit() throws Exception {
         GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
         for (int i = 0; i < 4; i++) {
-            assertThat(limiter.acquire(Calls.generate(25_000)).waitMillis()).isZero();
+            Permit permit = limiter.acquire(Calls.generate(25_000));
+            assertThat(permit.waitMillis()).isZero();
+            limiter.settle(permit, 25_000);
         }
         // the fifth waits for the first to leave the window, not longer
         assertThat(limiter.acquire(Calls.generate(25_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+    }
+
+    @Test
+    void aCallInFlightCountsUntilTheLatestItsChargeCanLeaveTheServersWindow() throws Exception {
+        GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
+        Permit first = limiter.acquire(Calls.generate(60_000));
+        // not answered yet: it could have reached the server up to 1 s after admission
+        assertThat(limiter.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(61_000);
+
+        // answered 400 ms after admission: the server charged it by then, it counts until 400 ms + 60 s
+        SimulatedTime clock = new SimulatedTime();
+        GenerationLimiter answered = new GenerationLimiter(TOKENS_ONLY, clock);
+        Permit p = answered.acquire(Calls.generate(60_000));
+        clock.advance(Duration.ofMillis(400));
+        answered.settle(p, 60_000);
+        assertThat(answered.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(60_000);
+        // answered at once: admission + 60 s + the skew allowance
+        SimulatedTime clock2 = new SimulatedTime();
+        GenerationLimiter fast = new GenerationLimiter(TOKENS_ONLY, clock2);
+        fast.release(fast.acquire(Calls.generate(60_000)));
+        assertThat(fast.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+        limiter.release(first);
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waiters in real time (a scaled minute of 600 ms, window 700 ms with the 100 ms skew floor): first come, first served,
+ * Waiters in real time (calls released at once: they count from their admission) (a scaled minute of 600 ms, window 700 ms with the 100 ms skew floor): first come, first served,
  * except that a smaller call may pass a head that does not fit yet when that cannot delay the head.
  */
 class PackingTest {
@@ -18,7 +18,7 @@ class PackingTest {
     @Test
     void aSmallerCallThatCannotDelayTheHeadGoesFirst() throws Exception {
         try (GenerationLimiter limiter = new GenerationLimiter(LIMITS)) {
-            limiter.acquire(Calls.generate(60_000));
+            limiter.release(limiter.acquire(Calls.generate(60_000)));
             CompletableFuture<Long> head = acquireAsync(limiter, 60_000);
             Thread.sleep(100);
             // 60,000 + 30,000 fit now; when the first 60,000 leaves, 30,000 + 60,000 still fit: the head is not delayed
@@ -33,8 +33,8 @@ class PackingTest {
     @Test
     void aSmallerCallThatWouldDelayTheHeadWaitsBehindIt() throws Exception {
         try (GenerationLimiter limiter = new GenerationLimiter(LIMITS)) {
-            limiter.acquire(Calls.generate(30_000));
-            limiter.acquire(Calls.generate(40_000));
+            limiter.release(limiter.acquire(Calls.generate(30_000)));
+            limiter.release(limiter.acquire(Calls.generate(40_000)));
             CompletableFuture<Long> head = acquireAsync(limiter, 60_000);
             Thread.sleep(100);
             // 70,000 + 25,000 fit now, but when the head fits (the 30,000 left) 40,000 + 60,000 + 25,000 would not
@@ -48,7 +48,7 @@ class PackingTest {
     @Test
     void fifoOnlyMakesEveryCallWaitForTheHead() throws Exception {
         try (GenerationLimiter limiter = new GenerationLimiter(LIMITS).packing(false)) {
-            limiter.acquire(Calls.generate(60_000));
+            limiter.release(limiter.acquire(Calls.generate(60_000)));
             CompletableFuture<Long> head = acquireAsync(limiter, 60_000);
             Thread.sleep(100);
             CompletableFuture<Long> small = acquireAsync(limiter, 30_000);
