@@ -123,9 +123,11 @@ public final class DigestConfiguration implements CamelConfiguration {
                         s.getInt("gemini.long-context-tokens", 100_000)));
         registry.bind("mapReduce", summarizer);
         RateLimits rateLimits = rateLimits(s);
+        // requests of a fraction of the minute pack the rolling window with little waste (see application.properties)
+        int tpmParts = Math.max(1, s.getInt("chunk.tokens-per-minute-parts", 4));
         ModelBudget modelBudget = new ModelBudget(s.getInt("chunk.pricing-cliff-tokens", 200_000),
                 s.getDouble("chunk.cliff-margin", 0.05), (int) Math.min(Integer.MAX_VALUE,
-                        rateLimits.effectiveTokensPerMinute()),
+                        rateLimits.effectiveTokensPerMinute() / tpmParts),
                 summarizer.templateTokens(), s.getInt("chunk.reserved-output-tokens", 8192));
         ChunkBudget initial = modelBudget.forModel(s.getInt("gemini.default-input-token-limit", 1_048_576));
         ChunkPlanner planner = new ChunkPlanner(estimator, initial, s.getInt("chunk.overlap-tokens", 0),
@@ -155,7 +157,8 @@ public final class DigestConfiguration implements CamelConfiguration {
                 .map(String::strip).filter(m -> !m.isEmpty() && !m.equals(model)).toList();
         java.util.List<String> models = new java.util.ArrayList<>(java.util.List.of(model));
         models.addAll(fallbacks);
-        LimiterGate limiter = new LimiterGate(rateLimits, models);
+        LimiterGate limiter = new LimiterGate(rateLimits, models, s.getBoolean("ratelimit.packing", true),
+                s.getBoolean("ratelimit.margin-on-unsettled-only", false));
         registry.bind("limiter", limiter);
         ParkingControl parking = new ParkingControl(context, stateDir);
         limiter.addParkingListener(parking);
@@ -302,6 +305,8 @@ public final class DigestConfiguration implements CamelConfiguration {
             r = r.withMaxInFlight(s.getInt("ratelimit.max-in-flight", 0));
         }
         return r.withMargin(s.getDouble("ratelimit.margin", RateLimits.DEFAULT_MARGIN))
+                .withSkew(java.time.Duration.ofMillis(s.getLong("ratelimit.skew-millis",
+                        RateLimits.DEFAULT_SKEW.toMillis())))
                 .withDayResetZone(java.time.ZoneId.of(s.get("ratelimit.day-reset-zone", "America/Los_Angeles")))
                 .withTimeScale(s.getDouble("ratelimit.time-scale", 1.0));
     }

@@ -26,6 +26,8 @@ public final class LimiterGate implements AutoCloseable {
     private final Map<String, GenerationLimiter> byModel = new ConcurrentHashMap<>();
     private final List<Consumer<Optional<Parking>>> listeners = new CopyOnWriteArrayList<>();
     private final List<String> models;
+    private final boolean packing;
+    private final boolean marginOnUnsettledOnly;
     private volatile boolean allParked;
 
     public LimiterGate(RateLimits limits) {
@@ -37,8 +39,27 @@ public final class LimiterGate implements AutoCloseable {
      *               of them are
      */
     public LimiterGate(RateLimits limits, List<String> models) {
+        this(limits, models, true);
+    }
+
+    /**
+     * @param packing whether a smaller waiting call may pass a larger one that does not fit yet without delaying it
+     *                ({@code ratelimit.packing}; false: strictly first come, first served)
+     */
+    public LimiterGate(RateLimits limits, List<String> models, boolean packing) {
+        this(limits, models, packing, false);
+    }
+
+    /**
+     * @param marginOnUnsettledOnly apply {@code ratelimit.margin} to the estimates in flight only, not to the window
+     *                              ({@code ratelimit.margin-on-unsettled-only}; see
+     *                              {@link GenerationLimiter#marginOnUnsettledOnly})
+     */
+    public LimiterGate(RateLimits limits, List<String> models, boolean packing, boolean marginOnUnsettledOnly) {
         this.limits = limits;
         this.models = List.copyOf(models);
+        this.packing = packing;
+        this.marginOnUnsettledOnly = marginOnUnsettledOnly;
     }
 
     public boolean isParked(String model) {
@@ -63,7 +84,8 @@ public final class LimiterGate implements AutoCloseable {
 
     public GenerationLimiter limiter(String model) {
         return byModel.computeIfAbsent(model, m -> {
-            GenerationLimiter l = new GenerationLimiter(limits);
+            GenerationLimiter l = new GenerationLimiter(limits).packing(packing)
+                    .marginOnUnsettledOnly(marginOnUnsettledOnly);
             l.addParkingListener(p -> parkingChanged());
             return l;
         });

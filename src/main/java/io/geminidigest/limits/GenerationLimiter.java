@@ -3,10 +3,11 @@ package io.geminidigest.limits;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -25,33 +27,47 @@ import io.geminidigest.gemini.GeminiException;
  * The client-side limiter in front of every metered Gemini call: requests per minute, input tokens per minute,
  * requests per day and a cap on calls in flight, shared by all workers of the process.
  *
- * <h2>Per-minute pacing</h2>
- * Requests and input tokens per minute are each a Bucket4j token bucket ({@link MinuteBucket}) of capacity {@code B}
- * (the burst) refilled greedily at {@code E − B} per minute, where {@code E} is the limit (tokens: minus the safety
- * {@linkplain RateLimits#margin() margin}). Any rolling 60 s window then admits at most {@code E}, so a server that
- * counts in a rolling window never sees more than the limit from us; in a backlog the sustained rate is
- * {@code E − B} (95% of {@code E} with the default 5% burst). The burst grows to the largest request seen (at most
- * {@code E/2}); a larger request waits for a minute without admissions and then goes alone. The proof is on
- * {@link MinuteBucket}.
- * A call is charged its {@link GeminiCall#estimatedInputTokens() estimate} at admission and corrected with the
- * server's {@code promptTokenCount} in {@link #settle}: the server charges the minute with its own count.
+ * <h2>Per-minute pacing: a rolling-window log</h2>
+ * The limiter keeps the charges it admitted during the last window {@code W} in a {@link SlidingLog} and admits a
+ * request of estimated size {@code s} at time {@code t} iff the tokens admitted in {@code (t − W, t]} plus {@code s}
+ * stay within {@code E_tokens} and the requests admitted there plus one within {@code E_requests}: exactly how a
+ * server counting in a rolling window decides, so a backlog can fill every window to the limit whatever the request
+ * sizes. {@code E_tokens} is the TPM limit times {@code (1 − margin)} ({@link RateLimits#effectiveTokensPerMinute()}),
+ * {@code E_requests} the RPM limit (both times the 429 adaptation factor). {@code W} is the (scaled) minute plus the
+ * {@linkplain RateLimits#skewAllowance() skew allowance}: the server charges a request when it has received and
+ * counted it, a few milliseconds after our admission, and that delay varies from request to request; counting our
+ * admissions over a slightly longer window keeps the server's window of any later request free of them. On a cold
+ * process or a loaded machine that delay reached 0.3-0.7 s, more than any skew allowance worth paying for every
+ * call: a call in flight therefore counts for up to {@link #MAX_CHARGE_DELAY_NANOS} longer, and once it has ended its
+ * charge is known to lie before the end, so it counts until min(end, admission + 1 s) + the minute (at least
+ * admission + {@code W}).
+ * <p>
+ * A charge is the call's {@link GeminiCall#estimatedInputTokens() estimate}, corrected in {@link #settle} to the
+ * server's {@code promptTokenCount} (the server charges the window with its own count): the log entry changes; if
+ * that puts the window over the limit, the next admissions simply wait longer. A single request between
+ * {@code E_tokens} and the configured TPM (possible through the margin or the adaptation) goes alone into an empty
+ * window; one over the configured TPM is refused at once.
+ * <p>
+ * Bucket4j cannot express this limit without giving up capacity: a bucket admits its capacity plus its refill in some
+ * window, so a rolling-window-safe bucket needs capacity + refill ≤ limit and paces a backlog at the refill rate only
+ * (see {@link SlidingLog}); hence a small hand-rolled structure.
  *
- * <h2>Why {@code estimateAbilityToConsume} + {@code tryConsume}, not {@code asBlocking().consume(n)}</h2>
- * A call must pass several buckets (requests, tokens) plus the daily quota, parking and the 429 block together.
- * Bucket4j's blocking consume <em>reserves</em> tokens of one bucket before sleeping: while the caller then waits for
- * the next bucket, those tokens are spent without a request going out, and a park or 429 arriving meanwhile cannot
- * shorten or extend the sleep. Instead one admission at a time (a fair lock, so large requests are not starved by
- * small ones) asks every bucket how long it would have to wait ({@code estimateAbilityToConsume}), sleeps the longest
- * of those waits with Bucket4j's {@link io.github.bucket4j.BlockingStrategy#PARKING} (through the injected
- * {@link TimeSource}, so tests run on a simulated clock) and then takes from all buckets at once with
- * {@code tryConsume}. The waits are computed by Bucket4j, never by hand; sleeps are at most one second so that a park
- * or 429 is noticed.
+ * <h2>Waiting, fairness and packing</h2>
+ * Waiting acquisitions queue in FIFO order under one lock. The head is admitted as soon as it fits. A request behind
+ * it may go first only when it fits now and the head still fits at the time computed from the log at which it would
+ * have fitted anyway (so the head is never delayed; the request after it is only protected once it is the head), and
+ * no request ahead of it could go now. A waiter sleeps on a {@link Condition} for the exact time until it could fit
+ * (the oldest entries leaving the window), through {@link TimeSource#awaitNanos}: in real time a settle, an
+ * admission or a waiter leaving wakes it early; a simulated clock simply advances to that time. Every wake-up
+ * re-checks under the lock.
  *
  * <h2>429 adaptation</h2>
- * A per-minute 429 despite our pacing means the server's real limit is lower than configured (or our token estimates
- * are low). {@link #onRateLimited} multiplies the effective RPM and TPM by 0.8 (not below 25% of the configured
- * values), blocks new admissions until the server's {@code retryDelay} (one window if it sent none) has passed, and
- * then recovers by +5% of the configured value for every full window without a 429, up to the configured value.
+ * A per-minute 429 whose {@code retryDelay} is under 5% of the window is a <em>near miss</em> (our admission and the
+ * server's charge were a few milliseconds apart): new admissions wait for the server's delay, the rate is unchanged.
+ * Any other per-minute 429 means the server's real limit is lower than configured (or our estimates are low):
+ * {@link #onRateLimited} multiplies the effective RPM and TPM by 0.8 (not below 25% of the configured values),
+ * blocks new admissions until the server's {@code retryDelay} (one window if it sent none) has passed, and then
+ * recovers by +5% of the configured value for every full window without a 429, up to the configured value.
  *
  * <h2>Daily quota and parking</h2>
  * Requests per day are a plain counter reset at the next midnight of {@link RateLimits#dayResetZone()}: a Bucket4j
@@ -59,7 +75,7 @@ import io.geminidigest.gemini.GeminiException;
  * the counter recomputes the real midnight every day. When the counter reaches the quota, or the server reports the
  * daily quota or spend cap, the limiter <em>parks</em>: {@link #acquire} waits (it does not fail) until the park
  * ends by itself at its end time, and the {@linkplain #addParkingListener listeners} hear of the park and of the
- * resume (the Camel layer suspends and resumes ingest with them).
+ * resume (the Camel layer suspends and resumes ingest with them). The cap on calls in flight is a fair semaphore.
  *
  * <h2>Time</h2>
  * Everything runs on the injected {@link TimeSource}; the minute and the day are scaled by
@@ -67,25 +83,43 @@ import io.geminidigest.gemini.GeminiException;
  */
 public final class GenerationLimiter implements AutoCloseable {
 
-    /** A request in the request bucket: milli-requests, so that burst and refill need not be whole requests. */
-    static final long REQUEST_UNITS = 1000;
     static final double ADAPT_DOWN = 0.8;
     static final double ADAPT_FLOOR = 0.25;
     static final double ADAPT_UP_PER_WINDOW = 0.05;
+    /** A 429 whose retry delay is under this fraction of the window is a near miss: wait, do not slow down. */
+    static final double NEAR_MISS_FRACTION = 0.05;
     /** Without a better hint, a spend-cap park lasts an hour (scaled); the caller may park longer itself. */
     static final Duration SPEND_CAP_PAUSE = Duration.ofHours(1);
-    private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The longest delay assumed between our admission and the server's charge (sending, the server reading and
+     * counting the body), in real time. Most of the time it is a few ms and the skew allowance covers it; on a cold
+     * process (connections, class loading, JIT) or a loaded machine it reached 0.3-0.7 s against the local fake. So a
+     * call in flight counts until admission + the minute + this; once it has ended (answer or failure) the charge is
+     * known to lie before that moment, and it counts until the later of admission + {@code W} and
+     * min(end, admission + this) + the minute: against a fast server the real delay, not the worst case, is paid.
+     */
+    static final long MAX_CHARGE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Longest single wait: a park or 429 block arriving meanwhile is noticed at least this often. */
+    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RateLimits limits;
     private final TimeSource time;
+    /** The (scaled) minute: 429 block without a delay, recovery steps, near-miss threshold. */
     private final long windowNanos;
-    private final MinuteBucket requests;
-    private final MinuteBucket tokens;
+    private final boolean rateLimited;
     private final Semaphore inFlight;
     private final Instant start;
 
-    /** One admission at a time, first come first served. */
-    private final ReentrantLock admission = new ReentrantLock(true);
+    /** Guards the log and the waiters; {@link #changed} is signalled when an admission may have become possible. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final SlidingLog log;
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private volatile boolean packing = true;
+    private volatile boolean marginOnUnsettled;
+    /** The admission window {@code W}: the minute plus the skew allowance. */
+    private final long admissionWindowNanos;
+
     /** Guards the fields below. */
     private final Object state = new Object();
     private double factor = 1.0;
@@ -97,14 +131,25 @@ public final class GenerationLimiter implements AutoCloseable {
     private long requestsToday;
     private ScheduledExecutorService timer;
 
-    private final Set<Long> open = ConcurrentHashMap.newKeySet();
+    /** Outstanding metered permits and their log entries (null entry: no per-minute limit). */
+    private final Map<Long, Optional<SlidingLog.Entry>> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong totalWaitNanos = new AtomicLong();
     private final AtomicLong acquisitions = new AtomicLong();
     private final AtomicLong tokensCharged = new AtomicLong();
     private final AtomicLong tokensSettled = new AtomicLong();
     private final AtomicLong adaptations = new AtomicLong();
+    private final AtomicLong nearMisses = new AtomicLong();
     private final List<Consumer<Optional<Parking>>> listeners = new CopyOnWriteArrayList<>();
+
+    /** A waiting acquisition. */
+    private static final class Waiter {
+        final long tokens;
+
+        Waiter(long tokens) {
+            this.tokens = tokens;
+        }
+    }
 
     public GenerationLimiter(RateLimits limits) {
         this(limits, TimeSource.system());
@@ -113,18 +158,35 @@ public final class GenerationLimiter implements AutoCloseable {
     public GenerationLimiter(RateLimits limits, TimeSource time) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.time = Objects.requireNonNull(time, "time");
-        Duration window = limits.minute();
-        this.windowNanos = window.toNanos();
-        this.requests = limits.requestsPerMinute() == 0 ? null
-                : new MinuteBucket("requests", limits.requestsPerMinute() * REQUEST_UNITS, limits.burstFraction(),
-                        window, time, REQUEST_UNITS);
-        this.tokens = limits.tokensPerMinute() == 0 ? null
-                : new MinuteBucket("tokens", limits.effectiveTokensPerMinute(), limits.burstFraction(), window, time,
-                        1);
+        this.windowNanos = limits.minute().toNanos();
+        this.rateLimited = limits.requestsPerMinute() > 0 || limits.tokensPerMinute() > 0;
+        this.admissionWindowNanos = limits.admissionWindow().toNanos();
+        this.log = new SlidingLog(admissionWindowNanos);
         this.inFlight = limits.maxInFlight() == 0 ? null : new Semaphore(limits.maxInFlight(), true);
         this.start = time.now();
         this.lastFactorChangeNanos = time.currentTimeNanos();
         this.dayResetAt = nextDayReset();
+    }
+
+    /**
+     * FIFO only ({@code false}) or FIFO with packing of smaller requests that cannot delay the head ({@code true},
+     * the default).
+     */
+    public GenerationLimiter packing(boolean enabled) {
+        this.packing = enabled;
+        return this;
+    }
+
+    /**
+     * Where the {@linkplain RateLimits#margin() margin} applies. {@code false} (default): to the window, whose limit
+     * is {@code E = TPM × (1 − margin)} for every charge, settled or not. {@code true}: to the charges not settled
+     * yet only: a call is charged {@code estimate / (1 − margin)} at admission and its exact
+     * {@code promptTokenCount} once settled, against the full TPM; the margin then covers what is really uncertain
+     * (the estimates in flight) and a window of settled calls can be filled to the limit.
+     */
+    public GenerationLimiter marginOnUnsettledOnly(boolean enabled) {
+        this.marginOnUnsettled = enabled;
+        return this;
     }
 
     public RateLimits limits() {
@@ -134,8 +196,9 @@ public final class GenerationLimiter implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ acquisition
 
     /**
-     * Waits until the call may be sent: requests and estimated tokens per minute, requests per day, parking, a 429
-     * block and the in-flight cap. Calls that are not {@linkplain GeminiCall#isMetered() metered} pass at once.
+     * Waits until the call may be sent: requests and estimated tokens in the rolling window, requests per day,
+     * parking, a 429 block and the in-flight cap. Calls that are not {@linkplain GeminiCall#isMetered() metered} pass
+     * at once.
      *
      * @return the permit to {@link #settle} or {@link #release} exactly once
      * @throws GeminiException      {@link GeminiErrorKind#OVER_TOKENS_PER_MINUTE} at once when the call's estimate
@@ -157,15 +220,13 @@ public final class GenerationLimiter implements AutoCloseable {
         if (inFlight != null) {
             inFlight.acquire();
         }
+        SlidingLog.Entry entry = null;
         boolean admitted = false;
         try {
-            admission.lockInterruptibly();
-            try {
-                admit(estimate);
-                admitted = true;
-            } finally {
-                admission.unlock();
-            }
+            long charge = limits.tokensPerMinute() == 0 ? 0
+                    : marginOnUnsettled ? (long) Math.ceil(estimate / (1 - limits.margin())) : estimate;
+            entry = admit(charge);
+            admitted = true;
         } finally {
             if (!admitted && inFlight != null) {
                 inFlight.release();
@@ -177,48 +238,103 @@ public final class GenerationLimiter implements AutoCloseable {
         tokensCharged.addAndGet(estimate);
         Permit permit = new Permit(ids.incrementAndGet(), estimate, TimeUnit.NANOSECONDS.toMillis(waited), time.now(),
                 true);
-        open.add(permit.id());
+        open.put(permit.id(), Optional.ofNullable(entry));
         return permit;
     }
 
-    /** Loops until every gate is open and all buckets could be taken from; the caller holds the admission lock. */
-    private void admit(long estimate) throws InterruptedException {
-        if (tokens != null) {
-            tokens.fit(estimate);
-        }
-        while (true) {
-            long wait = gateNanos();
-            if (wait == 0) {
-                recover();
-                long rate = 0;
-                if (requests != null) {
-                    rate = requests.nanosToWait(REQUEST_UNITS);
+    /**
+     * Queues, waits until every gate is open and the charge fits the rolling window (see the class comment for the
+     * order), and enters the charge in the log.
+     *
+     * @return the log entry, or null without per-minute limits
+     */
+    private SlidingLog.Entry admit(long charge) throws InterruptedException {
+        Waiter me = new Waiter(charge);
+        lock.lockInterruptibly();
+        try {
+            waiters.addLast(me);
+            try {
+                while (true) {
+                    long wait = gateNanos();
+                    if (wait == 0) {
+                        recover();
+                        long now = time.currentTimeNanos();
+                        log.prune(now);
+                        wait = rateLimited ? nanosUntilAdmissible(me, now) : 0;
+                        if (wait == 0) {
+                            countRequestToday();
+                            if (!rateLimited) {
+                                return null;
+                            }
+                            // in flight, the server's charge time is unknown: counted until the latest it can leave
+                            return log.add(now, charge, now + Math.max(admissionWindowNanos,
+                                    windowNanos + MAX_CHARGE_DELAY_NANOS));
+                        }
+                    }
+                    time.awaitNanos(changed, Math.min(wait, MAX_WAIT_NANOS));
                 }
-                if (tokens != null) {
-                    rate = Math.max(rate, tokens.nanosToWait(estimate));
-                }
-                if (rate == 0 && takeAll(estimate)) {
-                    countRequestToday();
-                    return;
-                }
-                wait = Math.max(1, rate);
+            } finally {
+                waiters.remove(me);
+                changed.signalAll();
             }
-            time.sleep(Math.min(wait, MAX_SLEEP_NANOS));
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Takes from both buckets, or from none (a concurrent settle may have charged tokens since the estimate). */
-    private boolean takeAll(long estimate) {
-        if (requests != null && !requests.tryConsume(REQUEST_UNITS)) {
-            return false;
+    /** Nanoseconds until {@code me} may be admitted by the log and the queue order (0 = now); holds the lock. */
+    private long nanosUntilAdmissible(Waiter me, long now) {
+        long tokenLimit = tokenLimit();
+        long requestLimit = requestLimit();
+        long own = log.earliestFit(now, me.tokens, 1, tokenLimit, requestLimit);
+        Waiter head = waiters.peekFirst();
+        if (head == me) {
+            return own - now;
         }
-        if (tokens != null && !tokens.tryConsume(estimate)) {
-            if (requests != null) {
-                requests.refund(REQUEST_UNITS);
+        if (own - now > 0) {
+            return own - now; // re-checked then, or earlier when the head goes
+        }
+        if (!packing) {
+            return MAX_WAIT_NANOS; // the head's admission signals
+        }
+        long headAt = log.earliestFit(now, head.tokens, 1, tokenLimit, requestLimit);
+        if (headAt - now <= 0) {
+            return MAX_WAIT_NANOS; // the head can go now: let it (its admission signals)
+        }
+        if (!log.fitsAt(headAt, head.tokens + me.tokens, 2, tokenLimit, requestLimit)) {
+            return headAt - now; // going now would delay the head
+        }
+        for (Waiter ahead : waiters) {
+            if (ahead == me) {
+                break;
             }
-            return false;
+            if (ahead != head && log.earliestFit(now, ahead.tokens, 1, tokenLimit, requestLimit) - now <= 0
+                    && log.fitsAt(headAt, head.tokens + ahead.tokens, 2, tokenLimit, requestLimit)) {
+                return MAX_WAIT_NANOS; // an earlier waiter can go first (its admission signals)
+            }
         }
-        return true;
+        return 0;
+    }
+
+    /** The token limit of the window now: margin and adaptation applied ({@code Long.MAX_VALUE} = unlimited). */
+    private long tokenLimit() {
+        if (limits.tokensPerMinute() == 0) {
+            return Long.MAX_VALUE;
+        }
+        synchronized (state) {
+            long base = marginOnUnsettled ? limits.tokensPerMinute() : limits.effectiveTokensPerMinute();
+            return Math.max(1, (long) Math.floor(base * factor));
+        }
+    }
+
+    /** The request limit of the window now, adaptation applied ({@code Long.MAX_VALUE} = unlimited). */
+    private long requestLimit() {
+        if (limits.requestsPerMinute() == 0) {
+            return Long.MAX_VALUE;
+        }
+        synchronized (state) {
+            return Math.max(1, (long) Math.floor(limits.requestsPerMinute() * factor));
+        }
     }
 
     /** Nanoseconds until parking and the 429 block are over and the daily quota has room (0 = open now). */
@@ -273,24 +389,27 @@ public final class GenerationLimiter implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ settlement
 
     /**
-     * Corrects the token charge with the server's {@code promptTokenCount} and frees the in-flight slot: a low
-     * estimate is charged the difference (the bucket may go into debt, delaying the next calls), a high one gives the
-     * difference back (never above the bucket's capacity). Idempotent: a permit already settled or released is
-     * ignored.
+     * Corrects the call's charge in the rolling window to the server's {@code promptTokenCount} and frees the
+     * in-flight slot: a low estimate makes the window fuller (later admissions wait longer), a high one frees the
+     * difference at once (waiters are woken). Idempotent: a permit already settled or released is ignored.
      */
     public void settle(Permit permit, int actualPromptTokens) {
         Objects.requireNonNull(permit, "permit");
-        if (!permit.metered() || !open.remove(permit.id())) {
+        Optional<SlidingLog.Entry> entry = permit.metered() ? open.remove(permit.id()) : null;
+        if (entry == null) {
             return;
         }
         int actual = Math.max(0, actualPromptTokens);
         tokensSettled.addAndGet(actual);
-        if (tokens != null) {
-            long difference = (long) actual - permit.estimatedTokens();
-            if (difference > 0) {
-                tokens.charge(difference);
-            } else if (difference < 0) {
-                tokens.refund(-difference);
+        if (entry.isPresent()) {
+            lock.lock();
+            try {
+                log.prune(time.currentTimeNanos());
+                log.correct(entry.get(), actual);
+                close(entry.get());
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
         if (inFlight != null) {
@@ -299,14 +418,39 @@ public final class GenerationLimiter implements AutoCloseable {
     }
 
     /**
-     * Frees the in-flight slot without correcting the tokens (the call failed before an answer, the estimate stays
-     * charged). Idempotent.
+     * Frees the in-flight slot without correcting the charge (the call failed before an answer, the estimate stays
+     * in the window). Idempotent.
      */
     public void release(Permit permit) {
         Objects.requireNonNull(permit, "permit");
-        if (permit.metered() && open.remove(permit.id()) && inFlight != null) {
+        Optional<SlidingLog.Entry> entry = permit.metered() ? open.remove(permit.id()) : null;
+        if (entry == null) {
+            return;
+        }
+        if (entry.isPresent()) {
+            lock.lock();
+            try {
+                log.prune(time.currentTimeNanos());
+                close(entry.get());
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (inFlight != null) {
             inFlight.release();
         }
+    }
+
+    /**
+     * The call has ended (answer or failure): the server charged it, if at all, between its admission and now, and
+     * at most {@link #MAX_CHARGE_DELAY_NANOS} after its admission. It counts until the later of admission + {@code W}
+     * and that charge time + the minute.
+     */
+    private void close(SlidingLog.Entry e) {
+        long now = time.currentTimeNanos();
+        long latestCharge = Math.min(now - e.admittedNanos, MAX_CHARGE_DELAY_NANOS);
+        log.expireAt(e, e.admittedNanos + Math.max(admissionWindowNanos, latestCharge + windowNanos));
     }
 
     // ------------------------------------------------------------------------------------------------ 429
@@ -316,7 +460,9 @@ public final class GenerationLimiter implements AutoCloseable {
      * <ul>
      * <li>{@link GeminiErrorKind#DAILY_QUOTA}: parks until the {@linkplain #nextDayReset() next daily reset}.</li>
      * <li>{@link GeminiErrorKind#SPEND_CAP}: parks for an hour (scaled); the caller may park longer.</li>
-     * <li>anything else (a per-minute {@link GeminiErrorKind#RATE_LIMITED}): the effective RPM and TPM are multiplied
+     * <li>a per-minute 429 with a {@code retryDelay} under 5% of the window (a near miss): new admissions wait for
+     * the delay; the rate stays.</li>
+     * <li>any other per-minute 429 ({@link GeminiErrorKind#RATE_LIMITED}): the effective RPM and TPM are multiplied
      * by 0.8 (floor: 25% of the configured values), new admissions are blocked until the server's
      * {@code retryDelay} (else one window) has passed, and every following window without a 429 gives back 5% of
      * the configured value.</li>
@@ -340,7 +486,11 @@ public final class GenerationLimiter implements AutoCloseable {
                 blockedUntilNanos = until;
             }
             blocked = true;
-            setFactor(Math.max(ADAPT_FLOOR, factor * ADAPT_DOWN));
+            if (e.retryDelay().isPresent() && delay < NEAR_MISS_FRACTION * windowNanos) {
+                nearMisses.incrementAndGet();
+                return;
+            }
+            factor = Math.max(ADAPT_FLOOR, factor * ADAPT_DOWN);
             lastFactorChangeNanos = now;
             adaptations.incrementAndGet();
         }
@@ -356,19 +506,14 @@ public final class GenerationLimiter implements AutoCloseable {
             long windows = (now - lastFactorChangeNanos) / windowNanos;
             if (windows > 0) {
                 lastFactorChangeNanos += windows * windowNanos;
-                setFactor(Math.min(1.0, factor + ADAPT_UP_PER_WINDOW * windows));
+                factor = Math.min(1.0, factor + ADAPT_UP_PER_WINDOW * windows);
             }
         }
     }
 
-    private void setFactor(double value) {
-        factor = value;
-        if (requests != null) {
-            requests.adapt(value);
-        }
-        if (tokens != null) {
-            tokens.adapt(value);
-        }
+    /** How many 429s were near misses (waited for, no rate cut). */
+    public long nearMisses() {
+        return nearMisses.get();
     }
 
     // ------------------------------------------------------------------------------------------------ parking
@@ -491,8 +636,8 @@ public final class GenerationLimiter implements AutoCloseable {
         }
         return new LimiterStats(TimeUnit.NANOSECONDS.toMillis(totalWaitNanos.get()), acquisitions.get(),
                 tokensCharged.get(), tokensSettled.get(),
-                requests == null ? 0 : (double) requests.windowLimitUnits() / REQUEST_UNITS,
-                tokens == null ? 0 : tokens.windowLimitUnits(), adaptations.get(),
+                limits.requestsPerMinute() == 0 ? 0 : requestLimit(),
+                limits.tokensPerMinute() == 0 ? 0 : tokenLimit(), adaptations.get(),
                 inFlight == null ? open.size() : limits.maxInFlight() - inFlight.availablePermits(), today,
                 parked.isPresent(), parked.map(Parking::until).orElse(null));
     }
@@ -510,6 +655,13 @@ public final class GenerationLimiter implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "GenerationLimiter[" + requests + ", " + tokens + ", inFlight=" + limits.maxInFlight() + "]";
+        lock.lock();
+        try {
+            return "GenerationLimiter[window=" + Duration.ofNanos(log.windowNanos()) + ", tokens=" + log.tokens() + "/"
+                    + tokenLimit() + ", requests=" + log.count() + "/" + requestLimit() + ", inFlight="
+                    + limits.maxInFlight() + "]";
+        } finally {
+            lock.unlock();
+        }
     }
 }

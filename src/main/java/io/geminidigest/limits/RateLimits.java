@@ -23,17 +23,27 @@ import java.util.Objects;
  *                          day 864 s (for tests and benchmarks against a sped-up fake server); 1.0 in production
  * @param margin            fraction of the TPM limit kept free while the token estimator is not calibrated
  *                          ({@code ratelimit.margin}, default 0.05): the server charges its own {@code promptTokenCount}
- * @param burstFraction     the burst capacity of the per-minute buckets as a fraction of the (effective) limit,
- *                          default 0.05; the steady refill rate is the limit minus the burst (see
- *                          {@link GenerationLimiter} for why), so this is also the throughput given up for safety
+ * @param skew              allowance for the delay between our admission and the server's charge
+ *                          ({@code ratelimit.skew-millis}, default 250 ms), a <em>real</em> duration scaled with
+ *                          the window by {@link #timeScale()} but never below {@link #SKEW_FLOOR}: see
+ *                          {@link #skewAllowance()}
  */
 public record RateLimits(int requestsPerMinute, long tokensPerMinute, int requestsPerDay, int maxInFlight,
-        ZoneId dayResetZone, double timeScale, double margin, double burstFraction) {
+        ZoneId dayResetZone, double timeScale, double margin, Duration skew) {
 
     /** Gemini resets the per-day quotas at midnight Pacific time. */
     public static final ZoneId PACIFIC = ZoneId.of("America/Los_Angeles");
     public static final double DEFAULT_MARGIN = 0.05;
-    public static final double DEFAULT_BURST_FRACTION = 0.05;
+    /** Default admission-to-charge allowance at time scale 1: 0.4% of a minute. */
+    public static final Duration DEFAULT_SKEW = Duration.ofMillis(250);
+    /**
+     * The smallest skew allowance whatever the time scale: the delay between our admission and the server's charge
+     * (sending the body, the server reading and counting it) is real time, not scaled. Against the local fake on a
+     * loaded 2-core machine the near misses of the old limiter arrived 1.6 to 93 ms early (median about 6 ms), and with
+     * a 50 ms floor one still arrived 1.6 ms early at load average 13; 100 ms covers all of that for 4% of a 2.4 s
+     * benchmark minute (at time scale 1 the 250 ms default applies: 0.4% of the minute).
+     */
+    public static final Duration SKEW_FLOOR = Duration.ofMillis(100);
 
     /**
      * Example limits per tier (gemini-2.5-flash-like numbers, late 2025). <b>Examples, not facts:</b> Google changes
@@ -59,15 +69,16 @@ public record RateLimits(int requestsPerMinute, long tokensPerMinute, int reques
         if (!(margin >= 0 && margin < 1)) {
             throw new IllegalArgumentException("ratelimit.margin must be in [0, 1), was " + margin);
         }
-        if (!(burstFraction > 0 && burstFraction < 1)) {
-            throw new IllegalArgumentException("ratelimit.burst-fraction must be in (0, 1), was " + burstFraction);
+        skew = skew == null ? DEFAULT_SKEW : skew;
+        if (skew.isNegative()) {
+            throw new IllegalArgumentException("ratelimit.skew-millis must be >= 0, was " + skew.toMillis());
         }
     }
 
-    /** Limits with the default zone (Pacific), time scale 1, margin 0.05 and burst fraction 0.05. */
+    /** Limits with the default zone (Pacific), time scale 1, margin 0.05 and skew 250 ms. */
     public static RateLimits of(int requestsPerMinute, long tokensPerMinute, int requestsPerDay, int maxInFlight) {
         return new RateLimits(requestsPerMinute, tokensPerMinute, requestsPerDay, maxInFlight, PACIFIC, 1.0,
-                DEFAULT_MARGIN, DEFAULT_BURST_FRACTION);
+                DEFAULT_MARGIN, DEFAULT_SKEW);
     }
 
     /** No limit at all. */
@@ -103,6 +114,20 @@ public record RateLimits(int requestsPerMinute, long tokensPerMinute, int reques
         return Duration.ofNanos(Math.max(1, Math.round(real.toNanos() * timeScale)));
     }
 
+    /**
+     * The skew allowance added to the window the limiter counts in: {@link #skew()} scaled by {@link #timeScale()},
+     * at least {@link #SKEW_FLOOR} (scheduling and transfer jitter does not shrink with the time scale).
+     */
+    public Duration skewAllowance() {
+        Duration scaled = skew.isZero() ? Duration.ZERO : scaled(skew);
+        return scaled.compareTo(SKEW_FLOOR) < 0 ? SKEW_FLOOR : scaled;
+    }
+
+    /** The window the client-side limiter counts in: the (scaled) minute plus the {@link #skewAllowance()}. */
+    public Duration admissionWindow() {
+        return minute().plus(skewAllowance());
+    }
+
     /** The token limit actually paced against: {@code tokensPerMinute * (1 - margin)} (0 = unlimited). */
     public long effectiveTokensPerMinute() {
         return tokensPerMinute == 0 ? 0 : Math.max(1, (long) Math.floor(tokensPerMinute * (1 - margin)));
@@ -110,40 +135,40 @@ public record RateLimits(int requestsPerMinute, long tokensPerMinute, int reques
 
     public RateLimits withRequestsPerMinute(int value) {
         return new RateLimits(value, tokensPerMinute, requestsPerDay, maxInFlight, dayResetZone, timeScale, margin,
-                burstFraction);
+                skew);
     }
 
     public RateLimits withTokensPerMinute(long value) {
         return new RateLimits(requestsPerMinute, value, requestsPerDay, maxInFlight, dayResetZone, timeScale, margin,
-                burstFraction);
+                skew);
     }
 
     public RateLimits withRequestsPerDay(int value) {
         return new RateLimits(requestsPerMinute, tokensPerMinute, value, maxInFlight, dayResetZone, timeScale, margin,
-                burstFraction);
+                skew);
     }
 
     public RateLimits withMaxInFlight(int value) {
         return new RateLimits(requestsPerMinute, tokensPerMinute, requestsPerDay, value, dayResetZone, timeScale, margin,
-                burstFraction);
+                skew);
     }
 
     public RateLimits withDayResetZone(ZoneId value) {
         return new RateLimits(requestsPerMinute, tokensPerMinute, requestsPerDay, maxInFlight, value, timeScale, margin,
-                burstFraction);
+                skew);
     }
 
     public RateLimits withTimeScale(double value) {
         return new RateLimits(requestsPerMinute, tokensPerMinute, requestsPerDay, maxInFlight, dayResetZone, value, margin,
-                burstFraction);
+                skew);
     }
 
     public RateLimits withMargin(double value) {
         return new RateLimits(requestsPerMinute, tokensPerMinute, requestsPerDay, maxInFlight, dayResetZone, timeScale,
-                value, burstFraction);
+                value, skew);
     }
 
-    public RateLimits withBurstFraction(double value) {
+    public RateLimits withSkew(Duration value) {
         return new RateLimits(requestsPerMinute, tokensPerMinute, requestsPerDay, maxInFlight, dayResetZone, timeScale,
                 margin, value);
     }

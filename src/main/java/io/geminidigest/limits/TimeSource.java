@@ -1,13 +1,14 @@
 package io.geminidigest.limits;
 
 import java.time.Instant;
+import java.util.concurrent.locks.Condition;
 
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.TimeMeter;
 
 /**
  * Where the limiter gets its time and how it waits: a Bucket4j {@link TimeMeter} (monotonic nanoseconds for the
- * buckets), the wall-clock {@link Instant} (parking, the daily reset) and a sleep. Tests inject a simulated source
+ * rolling window), the wall-clock {@link Instant} (parking, the daily reset), a sleep and a wait on a condition. Tests inject a simulated source
  * whose {@link #sleep(long)} advances the clock, so no test depends on wall-clock speed.
  */
 public interface TimeSource extends TimeMeter {
@@ -17,6 +18,18 @@ public interface TimeSource extends TimeMeter {
 
     /** Waits about {@code nanos} nanoseconds (may return early); interruptible. */
     void sleep(long nanos) throws InterruptedException;
+
+    /**
+     * Waits on {@code condition} (whose lock the caller holds) for up to {@code nanos}, or until it is signalled: the
+     * limiter's waiters sleep here until the window has room. Real time: {@link Condition#awaitNanos}. A simulated
+     * clock overrides this to advance its time by {@code nanos} instead (the caller re-checks under the lock either
+     * way, so a spurious or early return is harmless).
+     */
+    default void awaitNanos(Condition condition, long nanos) throws InterruptedException {
+        if (nanos > 0) {
+            condition.awaitNanos(nanos);
+        }
+    }
 
     /** Whether time is simulated (then no background timer is started: nothing real would fire at the right time). */
     default boolean isSimulated() {

@@ -14,8 +14,9 @@ import io.geminidigest.gemini.GeminiException;
 
 class GenerationLimiterTest {
 
-    /** 100,000 TPM without margin: burst 5,000 tokens, refill 95,000 per minute. */
+    /** 100,000 TPM without margin, counted over 60 s + 250 ms skew allowance. */
     private static final RateLimits TOKENS_ONLY = RateLimits.of(0, 100_000, 0, 0).withMargin(0);
+    private static final long WINDOW_MILLIS = 60_250;
 
     private final SimulatedTime time = new SimulatedTime();
 
@@ -36,58 +37,125 @@ class GenerationLimiterTest {
         GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
         limiter.settle(limiter.acquire(Calls.generate(100_000)), 100_000);
         Permit second = limiter.acquire(Calls.generate(100_000));
-        // a request over 95% of the limit waits for a quiet minute
-        assertThat(second.waitMillis()).isBetween(60_000L, 61_000L);
+        // waits until the first leaves the window: 60 s plus the 250 ms skew allowance
+        assertThat(second.waitMillis()).isEqualTo(WINDOW_MILLIS);
     }
 
     @Test
-    void nonMeteredCallsPassAtOnceEvenWhenParked() throws Exception {
-        GenerationLimiter limiter = new GenerationLimiter(RateLimits.of(1, 10, 1, 1), time);
-        limiter.park(time.now().plus(Duration.ofHours(1)), "test");
-        Permit permit = limiter.acquire(Calls.countTokens());
-        assertThat(permit.metered()).isFalse();
-        assertThat(permit.waitMillis()).isZero();
-        limiter.release(permit);
-        assertThat(limiter.stats().acquisitions()).isZero();
+    void callsFillTheWindowExactlyToTheLimit() throws Exception {
+        GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
+        for (int i = 0; i < 4; i++) {
+            Permit permit = limiter.acquire(Calls.generate(25_000));
+            assertThat(permit.waitMillis()).isZero();
+            limiter.settle(permit, 25_000);
+        }
+        // the fifth waits for the first to leave the window, not longer
+        assertThat(limiter.acquire(Calls.generate(25_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
     }
 
     @Test
-    void settlingHigherChargesTheDifference() throws Exception {
-        long plainWait = waitAfterSettling(5_000, 5_000);
-        long lowEstimateWait = waitAfterSettling(5_000, 10_000);
-        // 1,000 tokens at 95,000/min: ~632 ms; after a 5,000 debt: 6,000 tokens, ~3.8 s
-        assertThat(plainWait).isBetween(600L, 700L);
-        assertThat(lowEstimateWait).isBetween(3_700L, 3_850L);
+    void aCallInFlightCountsUntilTheLatestItsChargeCanLeaveTheServersWindow() throws Exception {
+        GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
+        Permit first = limiter.acquire(Calls.generate(60_000));
+        // not answered yet: it could have reached the server up to 1 s after admission
+        assertThat(limiter.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(61_000);
+
+        // answered 400 ms after admission: the server charged it by then, it counts until 400 ms + 60 s
+        SimulatedTime clock = new SimulatedTime();
+        GenerationLimiter answered = new GenerationLimiter(TOKENS_ONLY, clock);
+        Permit p = answered.acquire(Calls.generate(60_000));
+        clock.advance(Duration.ofMillis(400));
+        answered.settle(p, 60_000);
+        assertThat(answered.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(60_000);
+        // answered at once: admission + 60 s + the skew allowance
+        SimulatedTime clock2 = new SimulatedTime();
+        GenerationLimiter fast = new GenerationLimiter(TOKENS_ONLY, clock2);
+        fast.release(fast.acquire(Calls.generate(60_000)));
+        assertThat(fast.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+        limiter.release(first);
+    }
+
+    @Test
+    void settlingHigherFillsTheWindowAndTheNextCallsWaitLonger() throws Exception {
+        // as estimated: 50,000 + 50,000 fit at once
+        assertThat(waitAfterSettling(50_000, 50_000, 50_000)).isZero();
+        // the server counted 80,000: the next 50,000 waits until that charge leaves the window
+        assertThat(waitAfterSettling(50_000, 80_000, 50_000)).isEqualTo(WINDOW_MILLIS);
+        assertThat(waitAfterSettling(50_000, 80_000, 20_000)).isZero();
     }
 
     @Test
     void settlingLowerGivesTokensBack() throws Exception {
         GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
-        limiter.settle(limiter.acquire(Calls.generate(5_000)), 1_000);
-        Permit next = limiter.acquire(Calls.generate(4_000));
+        Permit first = limiter.acquire(Calls.generate(90_000));
+        limiter.settle(first, 40_000);
+        Permit next = limiter.acquire(Calls.generate(60_000));
         assertThat(next.waitMillis()).isZero();
         LimiterStats stats = limiter.stats();
-        assertThat(stats.tokensCharged()).isEqualTo(9_000);
-        assertThat(stats.tokensSettled()).isEqualTo(1_000);
+        assertThat(stats.tokensCharged()).isEqualTo(150_000);
+        assertThat(stats.tokensSettled()).isEqualTo(40_000);
+    }
+
+    @Test
+    void aSettleAfterTheChargeLeftTheWindowChangesNothing() throws Exception {
+        GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
+        Permit slow = limiter.acquire(Calls.generate(50_000));
+        time.advance(Duration.ofMinutes(2));
+        limiter.settle(slow, 100_000);
+        assertThat(limiter.acquire(Calls.generate(100_000)).waitMillis()).isZero();
     }
 
     @Test
     void settleAndReleaseAreIdempotent() throws Exception {
         GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, time);
-        Permit permit = limiter.acquire(Calls.generate(5_000));
-        limiter.settle(permit, 10_000);
-        limiter.settle(permit, 10_000);
+        Permit permit = limiter.acquire(Calls.generate(50_000));
+        limiter.settle(permit, 80_000);
+        limiter.settle(permit, 30_000);
         limiter.release(permit);
-        assertThat(limiter.stats().tokensSettled()).isEqualTo(10_000);
-        // one debt of 5,000, not two: 6,000 tokens to wait for
-        assertThat(limiter.acquire(Calls.generate(1_000)).waitMillis()).isBetween(3_700L, 3_850L);
+        assertThat(limiter.stats().tokensSettled()).isEqualTo(80_000);
+        // the first settle counts: 80,000 in the window, 20,000 still fit, one more token does not
+        assertThat(limiter.acquire(Calls.generate(20_000)).waitMillis()).isZero();
+        assertThat(limiter.acquire(Calls.generate(1)).waitMillis()).isEqualTo(WINDOW_MILLIS);
     }
 
-    private long waitAfterSettling(int estimate, int actual) throws Exception {
+    private long waitAfterSettling(int estimate, int actual, int next) throws Exception {
         SimulatedTime clock = new SimulatedTime();
         GenerationLimiter limiter = new GenerationLimiter(TOKENS_ONLY, clock);
         limiter.settle(limiter.acquire(Calls.generate(estimate)), actual);
-        return limiter.acquire(Calls.generate(1_000)).waitMillis();
+        return limiter.acquire(Calls.generate(next)).waitMillis();
+    }
+
+    @Test
+    void theMarginCanApplyToTheUnsettledEstimatesOnly() throws Exception {
+        RateLimits limits = RateLimits.of(0, 100_000, 0, 0).withMargin(0.05);
+        // default: the window's limit is 95,000 for every charge
+        GenerationLimiter window = new GenerationLimiter(limits, new SimulatedTime());
+        window.settle(window.acquire(Calls.generate(50_000)), 50_000);
+        assertThat(window.acquire(Calls.generate(47_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+
+        // margin on the unsettled only: a settled call counts exactly against the full 100,000 ...
+        GenerationLimiter unsettled = new GenerationLimiter(limits, time).marginOnUnsettledOnly(true);
+        unsettled.settle(unsettled.acquire(Calls.generate(50_000)), 50_000);
+        assertThat(unsettled.acquire(Calls.generate(47_000)).waitMillis()).isZero();
+        assertThat(unsettled.stats().effectiveTokensPerMinute()).isEqualTo(100_000);
+        // ... and a call not settled yet as estimate / 0.95: 97,000 + 2,900 / 0.95 (3,053) is over 100,000
+        GenerationLimiter inFlight = new GenerationLimiter(limits, new SimulatedTime()).marginOnUnsettledOnly(true);
+        inFlight.settle(inFlight.acquire(Calls.generate(97_000)), 97_000);
+        assertThat(inFlight.acquire(Calls.generate(2_900)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+    }
+
+    @Test
+    void aNearMiss429WaitsForTheServersDelayWithoutCuttingTheRate() throws Exception {
+        GenerationLimiter limiter = new GenerationLimiter(RateLimits.of(60, 100_000, 0, 0).withMargin(0), time);
+        // 1.2 s is under 5% of the 60 s window: our admission and the server's charge were a little apart
+        limiter.onRateLimited(new GeminiException(GeminiErrorKind.RATE_LIMITED, 429, "RESOURCE_EXHAUSTED",
+                "quota", Duration.ofMillis(1_200), "GenerateContentInputTokensPerModelPerMinute"));
+        assertThat(limiter.acquire(Calls.generate(10)).waitMillis()).isEqualTo(1_200);
+        LimiterStats stats = limiter.stats();
+        assertThat(stats.rateLimitAdaptations()).isZero();
+        assertThat(limiter.nearMisses()).isEqualTo(1);
+        assertThat(stats.effectiveTokensPerMinute()).isEqualTo(100_000);
+        assertThat(stats.effectiveRequestsPerMinute()).isEqualTo(60);
     }
 
     @Test

@@ -39,4 +39,18 @@ class RateLimitsTest {
         assertThatThrownBy(() -> RateLimits.unlimited().withMargin(1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RateLimits.unlimited().withTimeScale(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theSkewAllowanceScalesWithTheWindowButNotBelowTheFloor() {
+        RateLimits tier1 = RateLimits.preset("tier1");
+        assertThat(tier1.skew()).isEqualTo(Duration.ofMillis(250));
+        assertThat(tier1.skewAllowance()).isEqualTo(Duration.ofMillis(250));
+        assertThat(tier1.admissionWindow()).isEqualTo(Duration.ofMillis(60_250));
+        // scale 0.04: 250 ms x 0.04 = 10 ms, below the 100 ms floor
+        assertThat(tier1.withTimeScale(0.04).skewAllowance()).isEqualTo(RateLimits.SKEW_FLOOR);
+        assertThat(tier1.withTimeScale(0.04).admissionWindow()).isEqualTo(Duration.ofMillis(2_500));
+        assertThat(tier1.withSkew(Duration.ofSeconds(2)).withTimeScale(0.5).skewAllowance())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> tier1.withSkew(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -3,6 +3,7 @@ package io.geminidigest.limits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 
 /** A simulated clock for tests: {@link #sleep(long)} advances time instead of waiting. */
 final class SimulatedTime implements TimeSource {
@@ -42,6 +43,12 @@ final class SimulatedTime implements TimeSource {
         if (n > 0) {
             nanos.addAndGet(n);
         }
+    }
+
+    /** Simulated: the wait lasts exactly {@code nanos} of simulated time (the caller holds the lock meanwhile). */
+    @Override
+    public void awaitNanos(Condition condition, long nanos) throws InterruptedException {
+        sleep(nanos);
     }
 
     @Override
