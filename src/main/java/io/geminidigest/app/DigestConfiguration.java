@@ -81,7 +81,7 @@ public final class DigestConfiguration implements CamelConfiguration {
         // store
         String storeUrl = s.get("store.url", "");
         if (storeUrl.isBlank()) {
-            storeUrl = "jdbc:h2:file:" + stateDir.resolve("store") + ";DB_CLOSE_ON_EXIT=FALSE";
+            storeUrl = defaultStoreUrl(stateDir);
         }
         JdbcContentIndex index = new JdbcContentIndex(storeUrl, s.get("store.user", ""), s.get("store.password", ""));
         int released = index.releaseUnfinished();
@@ -286,6 +286,15 @@ public final class DigestConfiguration implements CamelConfiguration {
         return new HttpJobsApi(dispatcher, parking, readiness, scrape, jobMetrics, json,
                 new HttpJobsApi.Settings(s.getLong("http.max-body-bytes", 200L * 1024 * 1024),
                         s.getInt("http.max-wait-seconds", 60), tokens, outputDir));
+    }
+
+    /**
+     * The embedded store: an H2 database file under the state folder. {@code WRITE_DELAY=0}: a commit is on disk when
+     * it returns (by default H2 writes up to 500 ms later, and a job acknowledged to its broker in that window would
+     * be lost in a crash).
+     */
+    public static String defaultStoreUrl(Path stateDir) {
+        return "jdbc:h2:file:" + stateDir.resolve("store") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     /** The preset, with every number set in the configuration overriding it. */
