@@ -232,7 +232,8 @@ public final class DigestConfiguration implements CamelConfiguration {
                         load(context, "classpath:prompts/describe-image.txt"),
                         load(context, "classpath:prompts/read-scanned.txt"),
                         load(context, "classpath:prompts/describe-video.txt"), imageTokens, 560, 100,
-                        s.getBoolean("media.delete-remote-files", true))));
+                        s.getBoolean("media.delete-remote-files", true)),
+                new io.geminidigest.media.MediaConverter(new io.geminidigest.media.Ffmpeg()), stateDir.resolve("work")));
         // exact counts near the budget: only when Gemini can be asked
         registry.bind("tokenCounter", keyConfigured
                 ? new GatewayTokenCounter(context.createProducerTemplate(), model) : (java.util.function.ToIntFunction<String>) t -> 0);

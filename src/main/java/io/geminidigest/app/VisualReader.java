@@ -39,11 +39,16 @@ public final class VisualReader {
     private final ProducerTemplate gateway;
     private final GeminiFiles files;
     private final Settings settings;
+    private final io.geminidigest.media.MediaConverter converter;
+    private final java.nio.file.Path workRoot;
 
-    public VisualReader(ProducerTemplate gateway, GeminiFiles files, Settings settings) {
+    public VisualReader(ProducerTemplate gateway, GeminiFiles files, Settings settings,
+            io.geminidigest.media.MediaConverter converter, java.nio.file.Path workRoot) {
         this.gateway = gateway;
         this.files = files;
         this.settings = settings;
+        this.converter = converter;
+        this.workRoot = workRoot;
     }
 
     /** Reads a picture, or a scanned PDF when {@code mimeType} is application/pdf. */
@@ -109,6 +114,27 @@ public final class VisualReader {
 
     /** Reads a picture, or a scanned PDF of {@code pages} pages. */
     public Reading read(Job job, String mimeType, Integer pages) throws IOException, InterruptedException {
+        if (mimeType.startsWith("video/")) {
+            String gemini = io.geminidigest.media.GeminiMediaTypes.geminiMimeType(mimeType);
+            if (gemini == null) {
+                // a container Gemini does not take (mkv, ...): converted to MP4 first
+                java.nio.file.Path work = Files.createDirectories(workRoot.resolve(job.id()));
+                try {
+                    java.nio.file.Path mp4 = converter.toGeminiFormat(job.file(),
+                            new io.geminidigest.media.MediaProbe().probe(job.file()), work);
+                    Job converted = new Job(job.id(), job.source(), job.name(), mp4,
+                            new io.geminidigest.job.ContentHasher().sha256(mp4), Files.size(mp4), job.receivedAt());
+                    return read(converted, "video/mp4", pages);
+                } finally {
+                    try (var walk = Files.walk(work)) {
+                        for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+            }
+            mimeType = gemini;
+        }
         boolean pdf = "application/pdf".equals(mimeType);
         long size = Files.size(job.file());
         Part media;

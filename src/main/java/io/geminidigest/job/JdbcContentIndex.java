@@ -1,41 +1,28 @@
 package io.geminidigest.job;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Properties;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link ContentIndex} in a relational store: an embedded H2 database file by default, PostgreSQL when configured by
  * JDBC URL (the same schema and SQL on both).
  * <p>
- * One connection, used under a lock: the index is touched a few times per document, so a connection pool would only
- * add a dependency. The connection is re-opened if it breaks.
+ * One connection under a lock ({@link SingleConnection}): the index is touched a few times per document.
  */
 public final class JdbcContentIndex implements ContentIndex {
 
     static final String CLAIMED = "claimed";
     static final String DONE = "done";
 
-    private final String url;
-    private final Properties credentials = new Properties();
-    private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection;
+    private final SingleConnection db;
 
     public JdbcContentIndex(String url, String user, String password) {
-        this.url = url;
-        if (user != null && !user.isBlank()) {
-            credentials.setProperty("user", user);
-        }
-        if (password != null && !password.isBlank()) {
-            credentials.setProperty("password", password);
-        }
+        this.db = new SingleConnection(url, user, password, "content index");
         withConnection(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS processed_content ("
@@ -131,44 +118,14 @@ public final class JdbcContentIndex implements ContentIndex {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // closing: nothing left to do
-        } finally {
-            connection = null;
-            lock.unlock();
-        }
+        db.close();
     }
 
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T withConnection(SqlWork<T> work) {
-        lock.lock();
-        try {
-            if (connection == null || !connection.isValid(2)) {
-                connection = DriverManager.getConnection(url, credentials);
-                connection.setAutoCommit(true);
-            }
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("content index (" + safeUrl() + "): " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private String safeUrl() {
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+    private <T> T withConnection(SingleConnection.Work<T> work) {
+        return db.run(work);
     }
 
     private static boolean isDuplicateKey(SQLException e) {
-        return "23505".equals(e.getSQLState()) || (e.getSQLState() != null && e.getSQLState().startsWith("23"));
+        return SingleConnection.isDuplicateKey(e);
     }
 }

@@ -1,7 +1,6 @@
 package io.geminidigest.job;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,19 +28,10 @@ public final class JdbcJobStore implements JobStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String url;
-    private final Properties credentials = new Properties();
-    private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection;
+    private final SingleConnection db;
 
     public JdbcJobStore(String url, String user, String password) {
-        this.url = url;
-        if (user != null && !user.isBlank()) {
-            credentials.setProperty("user", user);
-        }
-        if (password != null && !password.isBlank()) {
-            credentials.setProperty("password", password);
-        }
+        this.db = new SingleConnection(url, user, password, "job store");
         run(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS jobs ("
@@ -308,18 +296,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean reachable() {
-        lock.lock();
-        try {
-            if (connection == null || !connection.isValid(2)) {
-                connection = DriverManager.getConnection(url, credentials);
-                connection.setAutoCommit(true);
-            }
-            return true;
-        } catch (SQLException e) {
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return db.reachable();
     }
 
     /** {@code UPDATE jobs <set and where with one parameter, the id>}; also stamps updated_at. */
@@ -367,44 +344,14 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // closing: nothing left to do
-        } finally {
-            connection = null;
-            lock.unlock();
-        }
+        db.close();
     }
 
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T run(SqlWork<T> work) {
-        lock.lock();
-        try {
-            if (connection == null || !connection.isValid(2)) {
-                connection = DriverManager.getConnection(url, credentials);
-                connection.setAutoCommit(true);
-            }
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("job store (" + safeUrl() + "): " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private String safeUrl() {
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+    private <T> T run(SingleConnection.Work<T> work) {
+        return db.run(work);
     }
 
     private static boolean isDuplicateKey(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+        return SingleConnection.isDuplicateKey(e);
     }
 }

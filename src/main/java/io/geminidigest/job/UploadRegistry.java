@@ -1,7 +1,6 @@
 package io.geminidigest.job;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,8 +8,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Remembers which content (by SHA-256) is uploaded to the Files API, under which file name, until when; so that a file
@@ -23,19 +20,10 @@ public final class UploadRegistry implements AutoCloseable {
     public record Uploaded(String sha256, String fileName, String uri, String mimeType, Instant expiresAt) {
     }
 
-    private final String url;
-    private final Properties credentials = new Properties();
-    private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection;
+    private final SingleConnection db;
 
     public UploadRegistry(String url, String user, String password) {
-        this.url = url;
-        if (user != null && !user.isBlank()) {
-            credentials.setProperty("user", user);
-        }
-        if (password != null && !password.isBlank()) {
-            credentials.setProperty("password", password);
-        }
+        this.db = new SingleConnection(url, user, password, "upload registry");
         run(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS gemini_uploads (sha256 VARCHAR(64) PRIMARY KEY,"
@@ -97,34 +85,10 @@ public final class UploadRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // closing
-        } finally {
-            connection = null;
-            lock.unlock();
-        }
+        db.close();
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T run(Work<T> work) {
-        lock.lock();
-        try {
-            if (connection == null || !connection.isValid(2)) {
-                connection = DriverManager.getConnection(url, credentials);
-            }
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("upload registry: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+    private <T> T run(SingleConnection.Work<T> work) {
+        return db.run(work);
     }
 }

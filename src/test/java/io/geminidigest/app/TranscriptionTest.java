@@ -236,4 +236,17 @@ class TranscriptionTest {
                 2 * 300 + 15 * 32L);
         assertThat(fake.requests()).isEmpty();
     }
+
+    @Test
+    void aVideoInAContainerGeminiDoesNotTakeIsConvertedFirst() throws Exception {
+        fake.respondWith(call -> Answer.text("## Scenes\n[00:00] A " + call.mediaParts().get(0).mimeType() + " clip."));
+        DigestRun run = new DigestRun(root).against(fake);
+        new Ffmpeg().run(List.of("-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "2", "-an",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", run.in.resolve("clip.mkv").toString()));
+
+        assertThat(run.once()).isEqualTo(0);
+
+        assertThat(Files.readString(run.output("clip.mkv.summary.md"))).contains("A video/mp4 clip.");
+        assertThat(run.json("clip.mkv.summary.json").path("detectedType").asText()).isEqualTo("video/x-matroska");
+    }
 }
