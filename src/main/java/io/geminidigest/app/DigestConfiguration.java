@@ -104,7 +104,8 @@ public final class DigestConfiguration implements CamelConfiguration {
                 .withWorkerHeap(s.get("extract.worker-heap", "768m"))
                 .withWorkers(s.getInt("extract.workers", 2))
                 .withPdfPassword(blankToNull(s.get("extract.pdf-password", "")));
-        registry.bind("documentExtractor", new IsolatedExtractor(limits));
+        IsolatedExtractor extractor = new IsolatedExtractor(limits);
+        registry.bind("documentExtractor", extractor);
 
         // chunking and summaries
         TokenEstimator estimator = new TokenEstimator(s.getDouble("chunk.estimate-safety-factor", 1.1));
@@ -265,6 +266,21 @@ public final class DigestConfiguration implements CamelConfiguration {
 
         tracker.setOnce(s.getBoolean("run.once", false));
         registry.bind("runTracker", tracker);
+
+        // what holds processes, threads or connections is closed when the context stops, after its routes: an
+        // application embedded in a longer-lived JVM (tests, a host application) leaves no extraction worker behind
+        closeOnStop(context, extractor, limiter, uploads, jobStore, index);
+    }
+
+    private static void closeOnStop(CamelContext context, AutoCloseable... resources) throws Exception {
+        for (AutoCloseable resource : resources) {
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() throws Exception {
+                    resource.close();
+                }
+            }, true, true);
+        }
     }
 
     /**

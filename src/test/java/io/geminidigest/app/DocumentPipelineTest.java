@@ -185,4 +185,22 @@ class DocumentPipelineTest {
         assertThat(run.in.resolve("alice.txt")).exists();
         assertThat(run.tracker.summaryLine()).contains("GEMINI_MODEL");
     }
+
+    @Test
+    void stoppingTheApplicationLeavesNoExtractionWorkerBehind() throws Exception {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+        DigestRun run = new DigestRun(root).against(fake).drop("alice.pdf");
+
+        assertThat(run.once()).isEqualTo(0);
+        assertThat(run.out.resolve("alice.pdf.summary.md")).exists();
+
+        // the worker JVM that extracted the PDF was started by this run: it must end with the application (the
+        // command line the JDK reports is cut at 4 KB, before the worker's class name: any JVM this run started counts)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(ProcessHandle.current().descendants()
+                        .filter(p -> p.info().command().orElse("").endsWith("java"))
+                        .filter(p -> p.info().startInstant().map(before::isBefore).orElse(true))
+                        .map(ProcessHandle::pid))
+                        .isEmpty());
+    }
 }
