@@ -50,9 +50,10 @@ import io.geminidigest.transcript.TranscriptSchema;
 
 /**
  * Transcribes audio and the sound track of video: speech detected locally, segments cut in silences (long silences
- * are not sent), each segment sent inline or through the Files API with structured output, answers validated (invalid
- * JSON repaired once; a segment cut off at {@code MAX_TOKENS} split and redone, never written truncated), segments
- * joined on the original timeline and aligned onto the detected speech.
+ * are not sent), each segment sent inline or through the Files API with structured output (a segment whose estimate
+ * is near the budget is first counted with {@code countTokens} on the same contents, and split if over), answers
+ * validated (invalid JSON repaired once; a segment cut off at {@code MAX_TOKENS} split and redone, never written
+ * truncated), segments joined on the original timeline and aligned onto the detected speech.
  * <p>
  * Segments are transcribed one after the other, so that each prompt can carry the previous segment's speaker labels
  * (the tokens-per-minute limit, not this order, bounds the speed of one recording). This bean sequences gateway calls
