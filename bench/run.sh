@@ -12,7 +12,14 @@ shift || true
 
 mvn -o -q test-compile
 mkdir -p bench/out
-mvn -o -q dependency:build-classpath -Dmdep.outputFile=bench/out/classpath.txt -Dmdep.includeScope=test >/dev/null
+# the test class path: from the dependency plugin, or (when its own dependencies are not in ~/.m2, offline) from the
+# compiler plugin's debug output of the test class path it compiled with
+if ! mvn -o -q dependency:build-classpath -Dmdep.outputFile=bench/out/classpath.txt -Dmdep.includeScope=test \
+    >/dev/null 2>&1; then
+  mvn -o -X test-compile 2>/dev/null | sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' | head -1 \
+    | sed 's/, /:/g' > bench/out/classpath.txt
+  [ -s bench/out/classpath.txt ] || { echo "could not build the test class path offline" >&2; exit 1; }
+fi
 CP="target/classes:target/test-classes:$(cat bench/out/classpath.txt)"
 
 run() {

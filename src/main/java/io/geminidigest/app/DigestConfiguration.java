@@ -132,7 +132,7 @@ public final class DigestConfiguration implements CamelConfiguration {
                 summarizer.templateTokens(), s.getInt("chunk.reserved-output-tokens", 8192));
         ChunkBudget initial = modelBudget.forModel(s.getInt("gemini.default-input-token-limit", 1_048_576));
         ChunkPlanner planner = new ChunkPlanner(estimator, initial, s.getInt("chunk.overlap-tokens", 0),
-                s.getDouble("chunk.confirm-near-fraction", 0.9));
+                s.getDouble("chunk.confirm-near-fraction", 0.9)); // also the band of media segments (below)
         registry.bind("chunkPlanner", planner);
         registry.bind("modelBudget", modelBudget);
         registry.bind("orderedResults", new GroupedBodyAggregationStrategy());
@@ -208,7 +208,10 @@ public final class DigestConfiguration implements CamelConfiguration {
                 s.getLong("transcribe.long-silence-millis", 5000), plannerDefaults.paddingMillis());
         var alignment = io.geminidigest.transcript.AlignmentSettings.defaults()
                 .withToleranceMs(s.getLong("transcribe.alignment-tolerance-millis", 500));
-        registry.bind("mediaTranscriber", new MediaTranscriber(context.createProducerTemplate(), files, probe,
+        // exact counts near the budget (text chunks and media segments alike): only when Gemini can be asked
+        GatewayTokenCounter counter = new GatewayTokenCounter(context.createProducerTemplate(), model);
+        double confirmNear = s.getDouble("chunk.confirm-near-fraction", 0.9);
+        registry.bind("mediaTranscriber", new MediaTranscriber(context.createProducerTemplate(), counter, files, probe,
                 new io.geminidigest.media.SpeechDetector(ffmpeg, probe, s.getDouble("transcribe.silence-noise-db", -35),
                         s.getDouble("transcribe.min-silence-seconds", 0.5), 100),
                 new io.geminidigest.media.MediaConverter(ffmpeg), plannerDefaults,
@@ -216,7 +219,7 @@ public final class DigestConfiguration implements CamelConfiguration {
                         transcribeMaxOutput,
                         thinkingBudget == null ? blankToNull(s.get("gemini.thinking-level", "")) : null,
                         blankToNull(s.get("transcribe.language", "")), s.getBoolean("media.delete-remote-files", true),
-                        stateDir.resolve("work"), 4, alignment)));
+                        stateDir.resolve("work"), 4, alignment, confirmNear)));
         registry.bind("transcriptOutputs", new TranscriptOutputs(new io.geminidigest.transcript.SubtitleWriter(
                 new io.geminidigest.transcript.SubtitleWriter.Options(s.getLong("subtitles.max-cue-seconds", 7) * 1000,
                         s.getInt("subtitles.max-line-length", 42), 2, true))));
@@ -235,9 +238,7 @@ public final class DigestConfiguration implements CamelConfiguration {
                         load(context, "classpath:prompts/describe-video.txt"), imageTokens, 560, 100,
                         s.getBoolean("media.delete-remote-files", true)),
                 new io.geminidigest.media.MediaConverter(new io.geminidigest.media.Ffmpeg()), stateDir.resolve("work")));
-        // exact counts near the budget: only when Gemini can be asked
-        registry.bind("tokenCounter", keyConfigured
-                ? new GatewayTokenCounter(context.createProducerTemplate(), model) : (java.util.function.ToIntFunction<String>) t -> 0);
+        registry.bind("tokenCounter", keyConfigured ? counter : (java.util.function.ToIntFunction<String>) t -> 0);
 
         // jobs from every way in: the durable store (same database as the content index), the spool, the dispatcher
         JdbcJobStore jobStore = new JdbcJobStore(storeUrl, s.get("store.user", ""), s.get("store.password", ""));

@@ -12,7 +12,8 @@ import io.geminidigest.gemini.GeminiRest.CountTokensResponse;
 
 /**
  * Exact token counts from Gemini's {@code countTokens}, through the gateway route (so with its retries, circuit
- * breaker and key handling). The chunk planner asks it only for chunks whose local estimate is near the budget.
+ * breaker and key handling). The chunk planner asks it only for chunks whose local estimate is near the budget, the
+ * transcriber only for media segments whose estimate is.
  * This is the one place where planning does I/O, and it is named for it.
  */
 public final class GatewayTokenCounter implements ToIntFunction<String> {
@@ -27,9 +28,21 @@ public final class GatewayTokenCounter implements ToIntFunction<String> {
 
     @Override
     public int applyAsInt(String text) {
-        GeminiCall call = GeminiCall.countTokens("countTokens", model,
-                new CountTokensRequest(List.of(Content.user(text))));
-        CountTokensResponse r = template.requestBody("direct:gemini-gateway", call, CountTokensResponse.class);
-        return r.totalTokens();
+        return count("countTokens", List.of(Content.user(text))).totalTokens();
+    }
+
+    /** The count of a request's contents (text, {@code inlineData}, {@code fileData}), with tokens by modality. */
+    public CountTokensResponse count(String label, List<Content> contents) {
+        GeminiCall call = GeminiCall.countTokens(label, model, new CountTokensRequest(contents));
+        try {
+            return template.requestBody("direct:gemini-gateway", call, CountTokensResponse.class);
+        } catch (org.apache.camel.CamelExecutionException e) {
+            Throwable t = io.geminidigest.limits.RetryPolicy.unwrap(e);
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new io.geminidigest.gemini.GeminiException(io.geminidigest.gemini.GeminiErrorKind.NETWORK,
+                    GatewaySupport.describe(t));
+        }
     }
 }

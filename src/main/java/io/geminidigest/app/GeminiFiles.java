@@ -37,6 +37,19 @@ public final class GeminiFiles {
             int maxResumes, Duration reuseMargin) {
     }
 
+    /**
+     * A file ready for use, and what it took: its bytes, the milliseconds of the upload and of the wait until
+     * {@code ACTIVE} (both 0 when an earlier upload was reused), how often the upload was resumed after a dropped
+     * connection.
+     */
+    public record Active(FileResource file, String displayName, long bytes, long uploadMillis, long processingMillis,
+            boolean reused, int resumes) {
+    }
+
+    /** What an upload gave: the file resource (not yet ACTIVE), and how often it was resumed. */
+    public record Sent(FileResource file, int resumes) {
+    }
+
     private final ProducerTemplate gateway;
     private final UploadRegistry registry;
     private final Settings settings;
@@ -51,8 +64,9 @@ public final class GeminiFiles {
      * The file for this content on the server, ACTIVE: reused when an earlier upload of the same bytes is still alive,
      * otherwise uploaded and waited for.
      */
-    public FileResource activeFile(Path file, String mimeType, String displayName, String sha256)
+    public Active activeFile(Path file, String mimeType, String displayName, String sha256)
             throws IOException, InterruptedException {
+        long bytes = Files.size(file);
         Optional<UploadRegistry.Uploaded> known = registry.find(sha256, settings.reuseMargin());
         if (known.isPresent()) {
             try {
@@ -60,7 +74,7 @@ public final class GeminiFiles {
                 if (f.isActive()) {
                     LOG.info("{}: reusing upload {} (same content, alive until {})", displayName, f.name(),
                             f.expirationTime());
-                    return f;
+                    return new Active(f, displayName, bytes, 0, 0, true, 0);
                 }
             } catch (GeminiException e) {
                 if (RetryPolicy.kindOf(e) != GeminiErrorKind.FILE_UNAVAILABLE) {
@@ -69,15 +83,19 @@ public final class GeminiFiles {
             }
             registry.forget(sha256);
         }
-        FileResource uploaded = upload(file, mimeType, displayName);
-        FileResource active = waitActive(uploaded);
+        long t0 = System.nanoTime();
+        Sent sent = upload(file, mimeType, displayName);
+        long t1 = System.nanoTime();
+        FileResource active = waitActive(sent.file());
+        long t2 = System.nanoTime();
         registry.remember(new UploadRegistry.Uploaded(sha256, active.name(), active.uri(), active.mimeType(),
                 expiry(active)));
-        return active;
+        return new Active(active, displayName, bytes, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, false,
+                sent.resumes());
     }
 
     /** Uploads in chunks; after a failed chunk asks the session how much arrived and resumes from there. */
-    public FileResource upload(Path file, String mimeType, String displayName) throws IOException {
+    public Sent upload(Path file, String mimeType, String displayName) throws IOException {
         long total = Files.size(file);
         Upload.Status session = call(GeminiCall.files(displayName + " upload start", GeminiCall.Kind.UPLOAD_START,
                 null, new Upload.Start(displayName, mimeType, total)), Upload.Status.class);
@@ -114,7 +132,7 @@ public final class GeminiFiles {
                         }
                         LOG.info("{}: uploaded {} bytes as {}{}", displayName, total, s.file().name(),
                                 resumes > 0 ? " (resumed " + resumes + " time(s))" : "");
-                        return s.file();
+                        return new Sent(s.file(), resumes);
                     }
                     offset += length;
                 } catch (RuntimeException e) {
@@ -125,7 +143,7 @@ public final class GeminiFiles {
                             GeminiCall.Kind.UPLOAD_QUERY, null, new Upload.Query(session.sessionUrl())),
                             Upload.Status.class);
                     if (q.isFinal() && q.file() != null) {
-                        return q.file();
+                        return new Sent(q.file(), resumes);
                     }
                     LOG.warn("{}: upload interrupted at {} bytes ({}); resuming at {} bytes", displayName, offset,
                             GatewaySupport.describe(e), q.sizeReceived());
@@ -147,7 +165,7 @@ public final class GeminiFiles {
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new GeminiException(GeminiErrorKind.DEADLINE_EXCEEDED, f.name() + " was still " + f.state()
-                        + " after " + settings.processingDeadline().toSeconds() + " s (gemini.files.processing-deadline-seconds)");
+                        + " after " + settings.processingDeadline().toSeconds() + " s (media.processing-deadline-seconds)");
             }
             Thread.sleep(wait.toMillis());
             wait = wait.multipliedBy(2).compareTo(settings.pollMax()) > 0 ? settings.pollMax() : wait.multipliedBy(2);

@@ -50,9 +50,10 @@ import io.geminidigest.transcript.TranscriptSchema;
 
 /**
  * Transcribes audio and the sound track of video: speech detected locally, segments cut in silences (long silences
- * are not sent), each segment sent inline or through the Files API with structured output, answers validated (invalid
- * JSON repaired once; a segment cut off at {@code MAX_TOKENS} split and redone, never written truncated), segments
- * joined on the original timeline and aligned onto the detected speech.
+ * are not sent), each segment sent inline or through the Files API with structured output (a segment whose estimate
+ * is near the budget is first counted with {@code countTokens} on the same contents, and split if over), answers
+ * validated (invalid JSON repaired once; a segment cut off at {@code MAX_TOKENS} split and redone, never written
+ * truncated), segments joined on the original timeline and aligned onto the detected speech.
  * <p>
  * Segments are transcribed one after the other, so that each prompt can carry the previous segment's speaker labels
  * (the tokens-per-minute limit, not this order, bounds the speed of one recording). This bean sequences gateway calls
@@ -62,15 +63,32 @@ public final class MediaTranscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest.transcribe");
 
-    /** Settings of transcription. */
+    /**
+     * Settings of transcription.
+     *
+     * @param confirmNearFraction segments whose estimated media tokens are at least this share of the budget are
+     *                            counted with {@code countTokens} before they are sent ({@code chunk.confirm-near-fraction},
+     *                            the same band as for text chunks)
+     */
     public record Settings(String model, long inlineMaxBytes, int maxOutputTokens, String thinkingLevel,
             String language, boolean deleteRemoteFiles, Path workRoot, int maxSplitDepth,
-            AlignmentSettings alignment) {
+            AlignmentSettings alignment, double confirmNearFraction) {
     }
 
-    /** What one recording gave. */
-    public record Transcription(MediaInfo info, SpeechMap speech, List<Segment> plan, Transcript transcript,
-            AlignmentResult alignment, List<GenerateResult> calls, List<String> uploads, long localMillis) {
+    /**
+     * What one recording gave.
+     *
+     * @param plan                 the segments planned from the estimate
+     * @param sent                 the segments transcribed, after the splits, in order
+     * @param splitOverBudget      segments {@code countTokens} found over the budget (split before sending)
+     * @param splitAtOutputLimit   segments whose answer stopped at {@code MAX_TOKENS} (split and redone)
+     * @param countTokensCalls     segments confirmed with {@code countTokens}
+     * @param budgetTokens         the budget the segments were held to
+     */
+    public record Transcription(MediaInfo info, SpeechMap speech, List<Segment> plan, List<Segment> sent,
+            int splitOverBudget, int splitAtOutputLimit, int countTokensCalls, int budgetTokens,
+            Transcript transcript, AlignmentResult alignment, List<GenerateResult> calls,
+            List<GeminiFiles.Active> uploads, long localMillis) {
 
         /** The transcript as plain text with speakers, for the summary. */
         public String text() {
@@ -90,6 +108,7 @@ public final class MediaTranscriber {
     }
 
     private final ProducerTemplate gateway;
+    private final GatewayTokenCounter counter;
     private final GeminiFiles files;
     private final MediaProbe probe;
     private final SpeechDetector detector;
@@ -97,9 +116,11 @@ public final class MediaTranscriber {
     private final SegmentPlanner.Settings plannerDefaults;
     private final Settings settings;
 
-    public MediaTranscriber(ProducerTemplate gateway, GeminiFiles files, MediaProbe probe, SpeechDetector detector,
-            MediaConverter converter, SegmentPlanner.Settings plannerDefaults, Settings settings) {
+    public MediaTranscriber(ProducerTemplate gateway, GatewayTokenCounter counter, GeminiFiles files, MediaProbe probe,
+            SpeechDetector detector, MediaConverter converter, SegmentPlanner.Settings plannerDefaults,
+            Settings settings) {
         this.gateway = gateway;
+        this.counter = counter;
         this.files = files;
         this.probe = probe;
         this.detector = detector;
@@ -146,8 +167,12 @@ public final class MediaTranscriber {
         Path work = Files.createDirectories(settings.workRoot().resolve(job.id()));
         long localNanos = 0;
         List<GenerateResult> calls = new ArrayList<>();
-        List<String> uploads = new ArrayList<>();
+        List<GeminiFiles.Active> uploads = new ArrayList<>();
         List<SegmentTranscript> parts = new ArrayList<>();
+        List<Segment> sent = new ArrayList<>();
+        int splitOverBudget = 0;
+        int splitAtOutputLimit = 0;
+        int counted = 0;
         LinkedHashSet<String> speakers = new LinkedHashSet<>();
         String language = null;
         SegmentPlanner planner = new SegmentPlanner(new SegmentPlanner.Settings(plannerDefaults.tokensPerSecond(),
@@ -167,8 +192,31 @@ public final class MediaTranscriber {
                 Path audio = converter.cut(source, p.segment.startMs(), p.segment.endMs(), work);
                 localNanos += System.nanoTime() - t0;
                 try {
-                    SegmentAnswer answer = transcribeSegment(job, p.segment, audio, List.copyOf(speakers), uploads);
+                    SegmentAnswer answer = transcribeSegment(job, p.segment, audio, List.copyOf(speakers), uploads,
+                            budgetTokens);
+                    counted += answer.countedTokens >= 0 ? 1 : 0;
+                    if (answer.transcript == null) {
+                        // countTokens found it over the budget: split before anything is generated
+                        List<Segment> halves = p.depth < settings.maxSplitDepth() ? planner.split(p.segment, speech)
+                                : List.of(p.segment);
+                        if (halves.size() < 2) {
+                            throw new GeminiException(GeminiErrorKind.INPUT_TOO_LONG, job.name() + ": segment "
+                                    + p.segment.startMs() + "-" + p.segment.endMs() + " ms counts "
+                                    + answer.countedTokens + " media tokens, over the budget of " + budgetTokens
+                                    + ", and cannot be split further");
+                        }
+                        LOG.info("{}: segment {}-{} ms counts {} media tokens (estimate {}), over the budget of {};"
+                                + " splitting it in {} before sending", job.name(), p.segment.startMs(),
+                                p.segment.endMs(), answer.countedTokens, p.segment.estimatedTokens(), budgetTokens,
+                                halves.size());
+                        splitOverBudget++;
+                        for (int i = halves.size() - 1; i >= 0; i--) {
+                            queue.addFirst(new Pending(halves.get(i), p.depth + 1));
+                        }
+                        continue;
+                    }
                     calls.addAll(answer.calls);
+                    sent.add(p.segment);
                     Transcript t = answer.transcript;
                     language = language == null ? t.language() : language;
                     t.cues().stream().map(Cue::speaker).filter(x -> x != null && !x.isBlank()).forEach(speakers::add);
@@ -180,6 +228,7 @@ public final class MediaTranscriber {
                         if (halves.size() > 1) {
                             LOG.info("{}: segment {}-{} ms ran out of output tokens; splitting it in {} and redoing",
                                     job.name(), p.segment.startMs(), p.segment.endMs(), halves.size());
+                            splitAtOutputLimit++;
                             for (int i = halves.size() - 1; i >= 0; i--) {
                                 queue.addFirst(new Pending(halves.get(i), p.depth + 1));
                             }
@@ -204,18 +253,30 @@ public final class MediaTranscriber {
             LOG.warn("{}: {}", job.name(), aligned.warning());
         }
         Transcript transcript = new Transcript(language, aligned.cues(), info.durationMillis());
-        return new Transcription(info, speech, plan, transcript, aligned, calls, uploads, localNanos / 1_000_000);
+        sent.sort(Comparator.comparingLong(Segment::startMs));
+        return new Transcription(info, speech, plan, SegmentPlanner.renumber(sent), splitOverBudget,
+                splitAtOutputLimit, counted, budgetTokens, transcript, aligned, calls, uploads,
+                localNanos / 1_000_000);
     }
 
     private record Pending(Segment segment, int depth) {
     }
 
-    private record SegmentAnswer(Transcript transcript, List<GenerateResult> calls) {
+    /**
+     * A segment's transcript and its calls; {@code transcript == null} when {@code countTokens} found the segment
+     * over the budget (nothing was generated). {@code countedTokens}: its media tokens by {@code countTokens}, or -1
+     * when its estimate was far enough below the budget not to ask.
+     */
+    private record SegmentAnswer(Transcript transcript, List<GenerateResult> calls, int countedTokens) {
     }
 
-    /** One segment: media part, structured request, answer parsed; invalid JSON is repaired once. */
-    SegmentAnswer transcribeSegment(Job job, Segment segment, Path audio, List<String> speakers, List<String> uploads)
-            throws IOException, InterruptedException {
+    /**
+     * One segment: media part; near the budget, its media tokens confirmed with {@code countTokens} on the same
+     * contents (over the budget: nothing is generated, the caller splits it); structured request, answer parsed;
+     * invalid JSON is repaired once.
+     */
+    SegmentAnswer transcribeSegment(Job job, Segment segment, Path audio, List<String> speakers,
+            List<GeminiFiles.Active> uploads, int budgetTokens) throws IOException, InterruptedException {
         long size = Files.size(audio);
         Part media;
         FileResource uploaded = null;
@@ -225,8 +286,10 @@ public final class MediaTranscriber {
                     Files.readAllBytes(audio))), null, null);
         } else {
             sha = new io.geminidigest.job.ContentHasher().sha256(audio);
-            uploaded = files.activeFile(audio, "audio/flac", job.fileName() + " " + segment.startMs() + "ms", sha);
-            uploads.add(uploaded.name());
+            GeminiFiles.Active active = files.activeFile(audio, "audio/flac",
+                    job.fileName() + " " + segment.startMs() + "ms", sha);
+            uploads.add(active);
+            uploaded = active.file();
             media = new Part(null, null, new FileData(uploaded.mimeType(), uploaded.uri()), null);
         }
         long duration = segment.durationMs();
@@ -234,10 +297,17 @@ public final class MediaTranscriber {
         String label = job.name() + " transcribe " + format(segment.startMs()) + "-" + format(segment.endMs());
         List<GenerateResult> calls = new ArrayList<>();
         try {
+            int counted = -1;
+            if (segment.estimatedTokens() >= settings.confirmNearFraction() * budgetTokens) {
+                counted = counter.count(label + " countTokens", contents(media, prompt)).mediaTokens();
+                if (counted > budgetTokens) {
+                    return new SegmentAnswer(null, List.of(), counted);
+                }
+            }
             GenerateResult answer = call(label, media, prompt, segment.estimatedTokens());
             calls.add(answer);
             try {
-                return new SegmentAnswer(TranscriptParser.parse(answer.text(), duration), calls);
+                return new SegmentAnswer(TranscriptParser.parse(answer.text(), duration), calls, counted);
             } catch (TranscriptException first) {
                 LOG.warn("{}: the transcript was not valid ({}); asking once for a repair", label, first.getMessage());
                 GenerateResult repaired = call(label + " (repair)", media,
@@ -245,7 +315,7 @@ public final class MediaTranscriber {
                         segment.estimatedTokens());
                 calls.add(repaired);
                 try {
-                    return new SegmentAnswer(TranscriptParser.parse(repaired.text(), duration), calls);
+                    return new SegmentAnswer(TranscriptParser.parse(repaired.text(), duration), calls, counted);
                 } catch (TranscriptException second) {
                     throw new GeminiException(GeminiErrorKind.INVALID_TRANSCRIPT,
                             label + ": " + second.getMessage() + " (also after one repair)");
@@ -258,9 +328,13 @@ public final class MediaTranscriber {
         }
     }
 
+    /** The contents of a transcription request: the audio, then the prompt (countTokens gets the same). */
+    private static List<Content> contents(Part media, String prompt) {
+        return List.of(new Content("user", List.of(media, Part.text(prompt))));
+    }
+
     private GenerateResult call(String label, Part media, String prompt, long audioTokens) {
-        GenerateContentRequest request = new GenerateContentRequest(null,
-                List.of(new Content("user", List.of(media, Part.text(prompt)))),
+        GenerateContentRequest request = new GenerateContentRequest(null, contents(media, prompt),
                 new GenerationConfig(settings.maxOutputTokens(), null, TranscriptSchema.RESPONSE_MIME_TYPE,
                         TranscriptSchema.responseSchema(),
                         settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null)));

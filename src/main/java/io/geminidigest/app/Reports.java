@@ -161,8 +161,9 @@ public final class Reports {
                         round(cost), null)),
                 new Totals(1, u.promptTokenCount(), u.candidatesTokenCount(), u.thoughtsTokenCount()), round(cost),
                 timings(startedAt, null), null, null, null,
-                new Sidecar.MediaInfo(kind, detectedType, null, null, reading.inline(),
+                new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null, null, reading.inline(),
                         reading.uploadedAs() == null ? null : List.of(reading.uploadedAs()),
+                        reading.upload() == null ? null : List.of(uploadInfo(reading.upload())),
                         byModality.isEmpty() ? null : byModality, null, null));
     }
 
@@ -178,7 +179,8 @@ public final class Reports {
                 new Totals(1, promptTokens, output, 0), round(cost), timings(startedAt, null), null,
                 "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates. "
                         + "The input was left in place.",
-                null, new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null, null));
+                null, new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null));
     }
 
     /** The sidecar of a transcribed recording: transcription calls, then the summary's calls. */
@@ -212,7 +214,7 @@ public final class Reports {
         }
         String kind = t.info().hasVideo() ? "video" : "audio";
         var alignment = t.alignment();
-        long sent = t.plan().stream().mapToLong(io.geminidigest.media.Segment::durationMs).sum();
+        long sent = t.sent().stream().mapToLong(io.geminidigest.media.Segment::durationMs).sum();
         var alignmentInfo = new Sidecar.Alignment(alignment.cues().size(), alignment.cuesRetimed(),
                 alignment.largestCorrectionMs(), Math.round(alignment.shareOfCueTimeOnSpeech() * 1000) / 1000.0,
                 t.speech().speechMillis(), sent);
@@ -220,8 +222,11 @@ public final class Reports {
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model, version,
                 null, calls, new Totals(calls.size(), in, out, thinking), round(cost), timings(startedAt, null),
                 warnings.isEmpty() ? null : warnings, note, null,
-                new Sidecar.MediaInfo(kind, detectedType, t.info().durationMillis(), t.plan().size(),
-                        t.uploads().isEmpty(), t.uploads().isEmpty() ? null : List.copyOf(t.uploads()),
+                new Sidecar.MediaInfo(kind, detectedType, t.info().durationMillis(), t.sent().size(), t.plan().size(),
+                        t.splitOverBudget(), t.splitAtOutputLimit(), t.countTokensCalls(), t.budgetTokens(),
+                        t.uploads().isEmpty(),
+                        t.uploads().isEmpty() ? null : t.uploads().stream().map(u -> u.file().name()).toList(),
+                        t.uploads().isEmpty() ? null : t.uploads().stream().map(Reports::uploadInfo).toList(),
                         byModality.isEmpty() ? null : byModality, t.localMillis(), alignmentInfo));
     }
 
@@ -247,7 +252,13 @@ public final class Reports {
                 "GEMINI_API_KEY is not set: nothing was sent to Gemini; tokens and cost are estimates of the "
                         + "transcription (the summary of the transcript comes on top). The input was left in place.",
                 null, new Sidecar.MediaInfo(info.hasVideo() ? "video" : "audio", detectedType, info.durationMillis(),
-                        plan.size(), null, null, null, null, null));
+                        plan.size(), plan.size(), null, null, null, null, null, null, null, null, null, null));
+    }
+
+    /** An upload's figures for the sidecar: names, size, timings; never the session URL (it is a credential). */
+    static Sidecar.UploadInfo uploadInfo(GeminiFiles.Active a) {
+        return new Sidecar.UploadInfo(a.file().name(), a.displayName(), a.bytes(), a.uploadMillis(),
+                a.processingMillis(), a.reused(), a.resumes());
     }
 
     /** A readable error for any failure of a document. */

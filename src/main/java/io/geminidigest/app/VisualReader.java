@@ -16,7 +16,6 @@ import io.geminidigest.gemini.GeminiRest.InlineData;
 import io.geminidigest.gemini.GeminiRest.Part;
 import io.geminidigest.gemini.GeminiRest.ThinkingConfig;
 import io.geminidigest.gemini.GenerateResult;
-import io.geminidigest.gemini.Upload.FileResource;
 import io.geminidigest.job.Job;
 
 /**
@@ -32,8 +31,13 @@ public final class VisualReader {
             int pdfPageTokens, int videoTokensPerSecond, boolean deleteRemoteFiles) {
     }
 
-    /** What was read: the answer, and the upload used, if any. */
-    public record Reading(GenerateResult answer, String uploadedAs, boolean inline) {
+    /** What was read: the answer, and the upload used (with its timings), if any. */
+    public record Reading(GenerateResult answer, GeminiFiles.Active upload, boolean inline) {
+
+        /** The file name of the upload ({@code files/...}), or {@code null} when the input went inline. */
+        public String uploadedAs() {
+            return upload == null ? null : upload.file().name();
+        }
     }
 
     private final ProducerTemplate gateway;
@@ -138,13 +142,13 @@ public final class VisualReader {
         boolean pdf = "application/pdf".equals(mimeType);
         long size = Files.size(job.file());
         Part media;
-        FileResource uploaded = null;
+        GeminiFiles.Active uploaded = null;
         if (size <= settings.inlineMaxBytes()) {
             media = new Part(null, new InlineData(mimeType, Base64.getEncoder().encodeToString(
                     Files.readAllBytes(job.file()))), null, null);
         } else {
             uploaded = files.activeFile(job.file(), mimeType, job.fileName(), job.sha256());
-            media = new Part(null, null, new FileData(uploaded.mimeType(), uploaded.uri()), null);
+            media = new Part(null, null, new FileData(uploaded.file().mimeType(), uploaded.file().uri()), null);
         }
         boolean video = mimeType.startsWith("video/");
         String prompt = pdf ? settings.readScannedPrompt()
@@ -161,10 +165,10 @@ public final class VisualReader {
                 request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
             GenerateResult answer = gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
-            return new Reading(answer, uploaded == null ? null : uploaded.name(), uploaded == null);
+            return new Reading(answer, uploaded, uploaded == null);
         } finally {
             if (uploaded != null && settings.deleteRemoteFiles()) {
-                files.delete(uploaded.name(), job.sha256());
+                files.delete(uploaded.file().name(), job.sha256());
             }
         }
     }

@@ -132,7 +132,22 @@ public final class GeminiRest {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record CountTokensResponse(int totalTokens) {
+    public record CountTokensResponse(int totalTokens, List<ModalityTokenCount> promptTokensDetails) {
+
+        public List<ModalityTokenCount> promptTokensDetails() {
+            return promptTokensDetails == null ? List.of() : promptTokensDetails;
+        }
+
+        /**
+         * Tokens of the media parts (every modality but {@code TEXT}); without details, the total (an upper bound).
+         */
+        public int mediaTokens() {
+            if (promptTokensDetails().isEmpty()) {
+                return totalTokens;
+            }
+            return promptTokensDetails().stream().filter(d -> !"TEXT".equals(d.modality()))
+                    .mapToInt(ModalityTokenCount::tokenCount).sum();
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

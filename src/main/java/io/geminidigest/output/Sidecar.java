@@ -41,12 +41,34 @@ public record Sidecar(String status, String source, String sha256, long bytes, S
     }
 
     /**
-     * Media inputs: what kind, how long, how it was sent (inline or uploaded), how it was cut, tokens by modality.
+     * Media inputs: what kind, how long, how it was sent (inline or uploaded, with the uploads' timings), how it was
+     * cut, tokens by modality.
+     *
+     * @param segments                  segments transcribed: the requests whose answers make the transcript, after
+     *                                  the splits below (for an estimate: the planned segments)
+     * @param plannedSegments           segments planned from the estimate (tokens per second of audio)
+     * @param segmentsSplitOverBudget   segments that {@code countTokens} found over the budget, split before sending
+     * @param segmentsSplitAtOutputLimit segments whose answer stopped at {@code MAX_TOKENS}, split and redone
+     * @param countTokensCalls          segments confirmed with {@code countTokens} (estimate near the budget)
+     * @param budgetTokens              media tokens one request may carry (the chunk budget)
+     * @param uploads                   file names of the uploads ({@code files/...})
+     * @param uploadTimings             per upload: bytes, milliseconds, reused or resumed
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record MediaInfo(String kind, String mimeType, Long durationMillis, Integer segments, Boolean inline,
-            List<String> uploads, java.util.Map<String, Long> promptTokensByModality, Long localMillis,
+    public record MediaInfo(String kind, String mimeType, Long durationMillis, Integer segments,
+            Integer plannedSegments, Integer segmentsSplitOverBudget, Integer segmentsSplitAtOutputLimit,
+            Integer countTokensCalls, Integer budgetTokens, Boolean inline, List<String> uploads,
+            List<UploadInfo> uploadTimings, java.util.Map<String, Long> promptTokensByModality, Long localMillis,
             Alignment alignment) {
+    }
+
+    /**
+     * One upload through the Files API: the file's name on the server and its display name, its size, the
+     * milliseconds of the upload and of the wait until {@code ACTIVE} (0 for a reused upload), whether an earlier
+     * upload of the same content was reused, how often the upload was resumed after a dropped connection.
+     */
+    public record UploadInfo(String file, String displayName, long bytes, long uploadMillis, long processingMillis,
+            boolean reused, int resumes) {
     }
 
     /**

@@ -21,6 +21,7 @@ import io.geminidigest.media.Ffmpeg;
 import io.geminidigest.testing.Answer;
 import io.geminidigest.testing.FakeGemini;
 import io.geminidigest.testing.GenerateCall;
+import io.geminidigest.testing.RecordedRequest;
 import io.geminidigest.transcript.SubtitleFiles;
 
 /**
@@ -159,9 +160,92 @@ class TranscriptionTest {
         long transcribeCalls = fake.requests().stream().filter(r -> r.isGenerate()
                 && r.userText().contains("Transcribe")).count();
         assertThat(transcribeCalls).isGreaterThanOrEqualTo(4); // the cut-off one, its two halves, the other segment
+        JsonNode media = run.json("talk.wav.summary.json").path("media");
+        // segments counts the requests whose answers make the transcript: the planned two, one of them in halves
+        assertThat(media.path("plannedSegments").asInt()).isEqualTo(2);
+        assertThat(media.path("segmentsSplitAtOutputLimit").asInt()).isEqualTo(1);
+        assertThat(media.path("segments").asInt()).isEqualTo(3);
+        assertThat(media.path("countTokensCalls").asInt()).as("far below the budget: no count").isZero();
+        assertThat(fake.requests().stream().filter(r -> r.path().endsWith(":countTokens")).count()).isZero();
         var srt = SubtitleFiles.parseSrt(Files.readString(run.output("talk.wav.srt")));
         assertThat(srt).isNotEmpty();
         assertThat(srt.get(srt.size() - 1).endMs()).isLessThanOrEqualTo(DURATION);
+    }
+
+    /**
+     * A segment planned at the budget from the estimate (32 tokens/s) that the fake counts higher (40 tokens/s, read
+     * from the FLAC segment's own header) is confirmed with countTokens on the same contents, found over the budget
+     * and split before anything is generated; segments far below the confirmation band are sent without a count.
+     */
+    @Test
+    void aSegmentCountedOverTheBudgetIsSplitBeforeSendingAndOnlySegmentsNearTheBudgetAreCounted() throws Exception {
+        List<io.geminidigest.testing.MediaPart> transcribed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fake.mediaDurationsFromContent().audioTokensPerSecond(40).respondWith(call -> {
+            if (promptedLength(call) > 0) {
+                transcribed.addAll(call.mediaParts("AUDIO"));
+            }
+            return driftingTranscript(call);
+        });
+        // a chunk budget of some 560 tokens (17.5 s of audio): 100,000 tokens/min x 0.95 / 125 - the prompt template
+        DigestRun run = new DigestRun(root).against(fake)
+                .set("ratelimit.tokens-per-minute", "100000")
+                .set("chunk.tokens-per-minute-parts", "125")
+                .set("media.inline-max-bytes", "1000")
+                .set("media.poll-initial-millis", "20");
+        // 24 s of uninterrupted "speech" (longer than a segment may be: cut at the limit, inside speech), a long
+        // silence, then 3 s (far below the budget)
+        Path in = run.in.resolve("talk.wav");
+        new Ffmpeg().run(List.of("-y", "-f", "lavfi", "-i", "aevalsrc=0.5*sin(2*PI*440*t)*(between(t\\,0.5\\,24.5)"
+                + "+between(t\\,32\\,35)):s=16000:d=40", in.toString()));
+
+        assertThat(run.once()).isEqualTo(0);
+
+        JsonNode media = run.json("talk.wav.summary.json").path("media");
+        int budget = media.path("budgetTokens").asInt();
+        assertThat(budget).as("budget").isBetween(300, 760);
+        // planned: the cut at the limit (estimate = the budget), the rest of the first island, the last island
+        assertThat(media.path("plannedSegments").asInt()).isEqualTo(3);
+        assertThat(media.path("segmentsSplitOverBudget").asInt()).isEqualTo(1);
+        assertThat(media.path("segments").asInt()).as("requests made: the counted one in two halves").isEqualTo(4);
+        assertThat(media.path("countTokensCalls").asInt()).isEqualTo(1);
+
+        // exactly one countTokens call: for the segment at the budget, with the same contents (the uploaded audio
+        // and the prompt), counted over the budget
+        List<RecordedRequest> counts = fake.requests().stream().filter(r -> r.path().endsWith(":countTokens"))
+                .toList();
+        assertThat(counts).hasSize(1);
+        assertThat(counts.get(0).status()).isEqualTo(200);
+        assertThat(counts.get(0).promptTokens()).isGreaterThan(budget);
+        JsonNode parts = counts.get(0).body().path("contents").get(0).path("parts");
+        String countedUri = parts.get(0).path("fileData").path("fileUri").asText();
+        assertThat(parts.get(1).path("text").asText()).contains("Transcribe");
+        assertThat(fake.deletedFiles().stream().filter(f -> f.uri().equals(countedUri)).findFirst().orElseThrow()
+                .displayName()).isEqualTo("talk.wav 300ms");
+        // that segment was never generated; no generate request carried more audio than the budget
+        assertThat(transcribed).extracting(io.geminidigest.testing.MediaPart::fileName)
+                .doesNotContain(countedUri.substring(countedUri.indexOf("files/")));
+        assertThat(transcribed).hasSize(4);
+        assertThat(transcribed).allSatisfy(p -> assertThat(p.tokens()).isLessThanOrEqualTo(budget));
+        // the short last segment went without a count
+        assertThat(transcribed.stream().filter(p -> p.displayName().equals("talk.wav 31800ms")).count()).isEqualTo(1);
+
+        // every upload with its timings, the one found over the budget included
+        JsonNode timings = media.path("uploadTimings");
+        assertThat(timings).hasSize(5);
+        for (JsonNode u : timings) {
+            assertThat(u.path("file").asText()).startsWith("files/");
+            assertThat(u.path("displayName").asText()).startsWith("talk.wav ");
+            assertThat(u.path("bytes").asLong()).isGreaterThan(1000);
+            assertThat(u.path("uploadMillis").asLong()).isNotNegative();
+            assertThat(u.path("reused").asBoolean(true)).isFalse();
+            assertThat(u.path("resumes").asInt()).isZero();
+        }
+        assertThat(Files.readString(run.output("talk.wav.summary.json"))).doesNotContain(FakeGemini.KEY);
+
+        // the transcript still runs on the recording's own timeline
+        var srt = SubtitleFiles.parseSrt(Files.readString(run.output("talk.wav.srt")));
+        assertThat(srt).isNotEmpty();
+        assertThat(srt.get(srt.size() - 1).endMs()).isBetween(34_500L, 35_500L);
     }
 
     @Test

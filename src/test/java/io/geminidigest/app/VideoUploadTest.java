@@ -122,6 +122,17 @@ class VideoUploadTest {
         assertThat(media.path("inline").asBoolean(true)).isFalse();
         assertThat(media.path("uploads")).hasSize(1);
         assertThat(media.path("uploads").get(0).asText()).isEqualTo(file.name());
+        // the upload's figures: size, time to upload and to become ACTIVE, not reused, not resumed; never the key
+        JsonNode timing = media.path("uploadTimings").get(0);
+        assertThat(media.path("uploadTimings")).hasSize(1);
+        assertThat(timing.path("file").asText()).isEqualTo(file.name());
+        assertThat(timing.path("displayName").asText()).isEqualTo("clip.mp4");
+        assertThat(timing.path("bytes").asLong()).isEqualTo(size);
+        assertThat(timing.path("uploadMillis").asLong()).isNotNegative();
+        assertThat(timing.path("processingMillis").asLong()).as("waited through 3 PROCESSING polls").isPositive();
+        assertThat(timing.path("reused").asBoolean(true)).isFalse();
+        assertThat(timing.path("resumes").asInt()).isZero();
+        assertThat(Files.readString(run.output("clip.mp4.summary.json"))).doesNotContain(FakeGemini.KEY);
         assertThat(fake.requests().stream().filter(r -> r.isGenerate() && r.userText() != null
                 && r.userText().contains("Transcribe")).count()).as("nothing to transcribe").isZero();
         assertThat(run.in.resolve(".done/clip.mp4")).exists();

@@ -96,6 +96,10 @@ class VisualMediaTest {
         assertThat(fake.files().isEmpty() ? fake.deletedFiles().get(0).sizeBytes() : fake.files().get(0).sizeBytes())
                 .isEqualTo(Files.size(run.in.resolve(".done/photo.png")));
         assertThat(run.json("photo.png.summary.json").path("status").asText()).isEqualTo("ok");
+        JsonNode timing = run.json("photo.png.summary.json").path("media").path("uploadTimings").get(0);
+        assertThat(timing.path("resumes").asInt()).isEqualTo(fake.uploadsResumed());
+        assertThat(timing.path("reused").asBoolean(true)).isFalse();
+        assertThat(timing.path("bytes").asLong()).isEqualTo(Files.size(run.in.resolve(".done/photo.png")));
     }
 
     @Test
@@ -128,6 +132,9 @@ class VisualMediaTest {
 
         assertThat(fake.uploadsStarted()).isEqualTo(1);
         assertThat(second.json("photo.jpg.summary.json").path("status").asText()).isEqualTo("ok");
+        JsonNode timing = second.json("photo.jpg.summary.json").path("media").path("uploadTimings").get(0);
+        assertThat(timing.path("reused").asBoolean(false)).isTrue();
+        assertThat(timing.path("uploadMillis").asLong()).isZero();
     }
 
     @Test

@@ -49,19 +49,18 @@ import io.geminidigest.testing.RecordedRequest;
  *       harmonics, a 4 Hz syllable rhythm and 20 ms fades) of 2–8 s, pauses of 0.3–1.5 s, and now and then (2% of the
  *       pauses) a long silence of 6–40 s; a noise floor at about -60 dBFS everywhere (a real room is never digitally
  *       silent, and it keeps the FLAC segments at a realistic size).</li>
- *   <li><b>Local processing</b>, in this JVM, before the run: {@link SpeechDetector#detect} on the file and the
- *       segment plan ({@link SegmentPlanner}, shipped settings, the chunk budget of the limits), plus
- *       {@link MediaConverter#cut} of the first and of the last planned segment (the cut seeks by decoding, so its
- *       cost grows with the position).</li>
+ *   <li><b>Local processing</b>, in this JVM: {@link SpeechDetector#detect} on the file before the run; after it,
+ *       the segment plan ({@link SegmentPlanner}, shipped settings, with the budget the application reports in its
+ *       sidecar, {@code media.budgetTokens}) and {@link MediaConverter#cut} of the first and of the last planned
+ *       segment (the recording is FLAC: the cut seeks directly).</li>
  *   <li><b>The run</b>: the application ({@code --once}) in a fresh {@code java -Xmx512m} (peak heap from the memory
  *       MXBeans, as in {@link PipelineBench}) against a {@link FakeGemini} in this JVM with
- *       {@code limits(60, 32000, 0)} and the time scale; the application configured to the same limits and scale.
- *       The segments' durations are registered with the fake under the display names the application uploads them
- *       with ({@code <file> <startMs>ms}), so the fake charges 32 tokens per second of audio, as Gemini does
- *       (without, it charges 258 per media part). For that every segment is uploaded
- *       ({@code media.inline-max-bytes=0}; shipped: 4 MiB, segments under it go inline, and the fake cannot know
- *       their duration: {@code media.inline-max-bytes=4194304} as an argument restores it). The responder answers transcription requests with a JSON
- *       transcript (its length from the prompt) and the summary calls with text.</li>
+ *       {@code limits(60, 32000, 0)} and the time scale; the application configured to the same limits and scale,
+ *       everything else shipped (segments up to 4 MiB inline, larger ones uploaded). The fake reads each audio
+ *       part's duration from its own FLAC header ({@link FakeGemini#mediaDurationsFromContent()}), inline or
+ *       uploaded, and charges 32 tokens per second of it, as Gemini does; a part without a stated duration would be
+ *       refused, so nothing is charged a guess. The responder answers transcription requests with a JSON transcript
+ *       (its length from the prompt) and the summary calls with text.</li>
  * </ol>
  * Usage: {@code MediaBench [scale] [key=value ...]} (default scale 0.1: a "minute" of 6 s).
  * {@code MediaBench --child <baseUrl> <dir> <scale> [key=value ...]} is the application's JVM.
@@ -77,8 +76,6 @@ public final class MediaBench {
     static final String NAME = "talk-3h.flac";
     static final String CHILD_LINE = "BENCH-MEDIA ";
     static final String CHILD_HEAP = "512m";
-    /** The chunk budget the application derives from 32,000 TPM with the shipped 5% margin (see LimitsBench). */
-    static final int BUDGET = 30_187;
 
     private static final Pattern LENGTH = Pattern.compile("The audio is (\\d+):(\\d+)\\.(\\d+)");
 
@@ -138,34 +135,19 @@ public final class MediaBench {
         MediaInfo info = probe.probe(recording);
         SpeechMap speech = new SpeechDetector(ffmpeg, probe, -35, 0.5, 100).detect(recording, info);
         double detectSeconds = (System.nanoTime() - t0) / 1e9;
-        List<Segment> plan = new SegmentPlanner(SegmentPlanner.Settings.defaults(BUDGET, 32_768)).plan(speech);
-        long sentMs = plan.stream().mapToLong(Segment::durationMs).sum();
-        Path work = Files.createTempDirectory("bench-media-cut");
-        double[] firstCutAndBytes = timeCut(ffmpeg, recording, plan.get(0), work);
-        double firstCut = firstCutAndBytes[0];
-        long firstBytes = (long) firstCutAndBytes[1];
-        double lastCut = timeCut(ffmpeg, recording, plan.get(plan.size() - 1), work)[0];
-        deleteTree(work);
         double hours = DURATION_MS / 3_600_000.0;
         s = "local processing (this JVM)";
         report.figure(s, "speech detection (probe + silencedetect)", BenchReport.round(detectSeconds), String.format(
                 Locale.ROOT, "s = %.1f s per hour of media", detectSeconds / hours))
-                .figure(s, "speech detected", BenchReport.round(speech.speechMillis() / 60_000.0), "min")
-                .figure(s, "planned segments", plan.size(), "budget " + BUDGET + " tokens, max 10 min")
-                .figure(s, "sent duration (planned)", BenchReport.round(sentMs / 60_000.0), String.format(Locale.ROOT,
-                        "min, %.1f%% of the recording", 100.0 * sentMs / DURATION_MS))
-                .figure(s, "cut of the first segment", BenchReport.round(firstCut), "s (FLAC encode, "
-                        + String.format(Locale.ROOT, "%.1f MB)", firstBytes / 1e6))
-                .figure(s, "cut of the last segment", BenchReport.round(lastCut), "s (decodes everything before it)")
-                .detail(s, "plan", plan.stream().map(x -> x.startMs() + "-" + x.endMs()).toList());
+                .figure(s, "speech detected", BenchReport.round(speech.speechMillis() / 60_000.0), "min");
 
         // ---- the run
         List<MediaPart> audioParts = new CopyOnWriteArrayList<>();
         FakeGemini.Config config = FakeGemini.Config.defaults().withTimeScale(scale);
+        JsonNode sidecar;
         try (FakeGemini fake = FakeGemini.start(config).limits(RPM, TPM, 0)) {
-            for (Segment x : plan) {
-                fake.mediaDuration(NAME + " " + x.startMs() + "ms", Duration.ofMillis(x.durationMs()));
-            }
+            // every audio part is charged the duration its own FLAC header states (inline or uploaded)
+            fake.mediaDurationsFromContent();
             fake.respondWith(call -> {
                 audioParts.addAll(call.mediaParts("AUDIO"));
                 return answer(call);
@@ -179,8 +161,26 @@ public final class MediaBench {
                 Files.copy(recording, dir.resolve("in").resolve(NAME), StandardCopyOption.REPLACE_EXISTING);
             }
             JsonNode child = runChild(fake.baseUrl(), dir, scale, overrides);
-            analyse(report, fake, child, dir, plan, audioParts, scale, hours, detectSeconds, overrides);
+            sidecar = analyse(report, fake, child, dir, audioParts, scale, hours, detectSeconds, overrides);
         }
+
+        // ---- the plan and two cuts, in this JVM, with the budget the application used
+        int budget = sidecar.path("media").path("budgetTokens").asInt();
+        List<Segment> plan = new SegmentPlanner(SegmentPlanner.Settings.defaults(budget, 32_768)).plan(speech);
+        long sentMs = plan.stream().mapToLong(Segment::durationMs).sum();
+        Path work = Files.createTempDirectory("bench-media-cut");
+        double[] firstCutAndBytes = timeCut(ffmpeg, recording, plan.get(0), work);
+        double lastCut = timeCut(ffmpeg, recording, plan.get(plan.size() - 1), work)[0];
+        deleteTree(work);
+        s = "local processing (this JVM)";
+        report.figure(s, "planned segments", plan.size(), "budget " + budget + " tokens (sidecar), max 10 min")
+                .figure(s, "sent duration (planned)", BenchReport.round(sentMs / 60_000.0), String.format(Locale.ROOT,
+                        "min, %.1f%% of the recording", 100.0 * sentMs / DURATION_MS))
+                .figure(s, "cut of the first segment", BenchReport.round(firstCutAndBytes[0]), "s (FLAC encode, "
+                        + String.format(Locale.ROOT, "%.1f MB)", firstCutAndBytes[1] / 1e6))
+                .figure(s, "cut of the last segment", BenchReport.round(lastCut), "s (seeks directly in the FLAC)")
+                .figure(s, "load average at the end", loadAverage(), "1, 5, 15 min (other builds share the cores)")
+                .detail(s, "plan", plan.stream().map(x -> x.startMs() + "-" + x.endMs()).toList());
         report.write();
         System.exit(0);
     }
@@ -290,7 +290,17 @@ public final class MediaBench {
 
     // ------------------------------------------------------------------------------------------------ analysis
 
-    private static void analyse(BenchReport report, FakeGemini fake, JsonNode child, Path dir, List<Segment> plan,
+    /** The load average (1, 5, 15 min) from /proc/loadavg, or "?" where there is none. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static JsonNode analyse(BenchReport report, FakeGemini fake, JsonNode child, Path dir,
             List<MediaPart> audioParts, double scale, double hours, double detectSeconds,
             Map<String, String> overrides) throws IOException {
         List<RecordedRequest> generate = fake.requests().stream().filter(RecordedRequest::isGenerate).toList();
@@ -312,6 +322,9 @@ public final class MediaBench {
         double minimumAudio = (double) audioTokens / TPM * minuteNanos / 1e9;
         double minimumAll = (double) promptTokens / TPM * minuteNanos / 1e9;
         long[] sizes = transcribe.stream().mapToLong(RecordedRequest::promptTokens).toArray();
+        long largestAudio = audioParts.stream().mapToLong(MediaPart::tokens).max().orElse(0);
+        List<RecordedRequest> counts = fake.requests().stream().filter(r -> r.path().endsWith(":countTokens"))
+                .toList();
 
         List<JsonNode> sidecars = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
@@ -321,31 +334,51 @@ public final class MediaBench {
         }
         JsonNode sidecar = sidecars.isEmpty() ? BenchApp.JSON.createObjectNode() : sidecars.get(0);
         JsonNode media = sidecar.path("media");
-        long localMillis = media.path("uploadMillis").asLong(-1);
+        long localMillis = media.path("localMillis").asLong(-1);
         double childSeconds = child.path("seconds").asDouble();
+        int budget = media.path("budgetTokens").asInt();
+        long uploadBytes = 0;
+        long uploadMillis = 0;
+        long processingMillis = 0;
+        int resumes = 0;
+        for (JsonNode u : media.path("uploadTimings")) {
+            uploadBytes += u.path("bytes").asLong();
+            uploadMillis += u.path("uploadMillis").asLong();
+            processingMillis += u.path("processingMillis").asLong();
+            resumes += u.path("resumes").asInt();
+        }
 
         String s = String.format(Locale.ROOT, "run, scale %s (minute %d ms)", scale, fake.minute().toMillis());
         report.figure(s, "exit code", child.path("exit").asInt(), null)
                 .figure(s, "recordings ok", child.path("ok").asInt(), "of 1, status "
                         + sidecar.path("status").asText())
-                .figure(s, "segments (sidecar media.segments)", media.path("segments").asInt(), plan.size()
-                        + " planned here")
+                .figure(s, "segments (sidecar media.segments)", media.path("segments").asInt(), "planned "
+                        + media.path("plannedSegments").asInt() + ", split over the budget "
+                        + media.path("segmentsSplitOverBudget").asInt() + ", split at MAX_TOKENS "
+                        + media.path("segmentsSplitAtOutputLimit").asInt())
+                .figure(s, "countTokens calls", counts.size(), "sidecar countTokensCalls "
+                        + media.path("countTokensCalls").asInt() + "; segments whose estimate is >= 90% of the budget")
                 .figure(s, "transcription calls ok", transcribe.size(), uploadedParts + " by upload, "
                         + (audioParts.size() - uploadedParts) + " inline; " + partsWithoutDuration
-                        + " parts without a registered duration")
+                        + " parts without a duration")
                 .figure(s, "uploads (sidecar)", media.path("uploads").size(), "deleted: " + fake.deletedFiles().size()
                         + ", left: " + fake.files().size())
+                .figure(s, "upload time (sidecar uploadTimings)", uploadMillis, String.format(Locale.ROOT,
+                        "ms for %.1f MB; waiting for ACTIVE %d ms; resumes %d", uploadBytes / 1e6, processingMillis,
+                        resumes))
                 .figure(s, "sent duration", BenchReport.round(sentMs / 60_000.0), String.format(Locale.ROOT,
                         "min of %.0f (%.1f%%), long silences not sent", DURATION_MS / 60_000.0,
                         100.0 * sentMs / DURATION_MS))
                 .figure(s, "audio tokens (fake's count)", audioTokens, "32 tokens/s of sent audio")
-                .figure(s, "audio tokens (planned)", (long) Math.ceil(plan.stream().mapToLong(Segment::durationMs)
-                        .sum() * 32 / 1000.0), "32 x planned sent seconds")
+                .figure(s, "audio tokens (sent, sidecar)", (long) Math.ceil(media.path("alignment").path("sentMillis")
+                        .asLong() * 32 / 1000.0), "32 x seconds of the segments sent (media.alignment.sentMillis)")
                 .figure(s, "audio tokens (sidecar)", media.path("promptTokensByModality").path("AUDIO").asLong(),
                         "media.promptTokensByModality.AUDIO")
                 .figure(s, "prompt tokens, all calls ok", promptTokens, ok.size() + " calls: transcription + summary")
-                .figure(s, "largest request", fake.maxPromptTokensSeen(), "tokens (fake's count); chunk budget "
-                        + BUDGET)
+                .figure(s, "chunk budget (sidecar media.budgetTokens)", budget, "tokens of media per request")
+                .figure(s, "largest audio part", largestAudio, "tokens (fake's count); must be <= the budget: "
+                        + (largestAudio <= budget ? "yes" : "NO"))
+                .figure(s, "largest request", fake.maxPromptTokensSeen(), "tokens (fake's count, audio + prompt)")
                 .figure(s, "transcription request size median", BenchReport.quantile(sizes, 0.5), "tokens")
                 .figure(s, "theoretical minimum, audio tokens", BenchReport.round(minimumAudio),
                         "s = audio tokens / " + TPM + " x minute")
@@ -358,7 +391,7 @@ public final class MediaBench {
                         "first request to last answer")
                 .figure(s, "wall, whole run", BenchReport.round(childSeconds), "s, start-up to exit (child JVM)")
                 .figure(s, "429 answers", fake.countStatus(429), "target 0")
-                .figure(s, "local: cutting + alignment (sidecar uploadMillis)", localMillis, String.format(
+                .figure(s, "local: conversion + cutting + alignment (sidecar localMillis)", localMillis, String.format(
                         Locale.ROOT, "ms = %.1f s per hour of media", localMillis / 1000.0 / hours))
                 .figure(s, "local: detection + cutting + alignment", BenchReport.round(detectSeconds
                         + localMillis / 1000.0), String.format(Locale.ROOT, "s = %.1f s per hour (detection "
@@ -376,6 +409,7 @@ public final class MediaBench {
                 .detail(s, "sidecar media", media)
                 .detail(s, "sidecar timings", sidecar.path("timings"))
                 .detail(s, "pools", child.path("pools"));
+        return sidecar;
     }
 
     // ------------------------------------------------------------------------------------------------ child JVM
@@ -412,10 +446,7 @@ public final class MediaBench {
                 .set("gemini.retry.initial-delay-ms", "10")
                 .set("gemini.retry.max-delay-ms", "200")
                 .set("http.enabled", "false")
-                .set("messaging.enabled", "false")
-                // every segment through the Files API: the fake knows the duration of an uploaded segment by its
-                // display name, not that of an inline one (its SHA-256 is only known once the application cut it)
-                .set("media.inline-max-bytes", "0");
+                .set("messaging.enabled", "false");
         for (int i = 4; i < args.length; i++) {
             app.set(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
         }

@@ -311,6 +311,26 @@ public final class FakeGemini implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Audio parts without a registered duration are charged the duration their own header states (FLAC
+     * {@code STREAMINFO}, WAV), inline or uploaded, instead of {@link #mediaPartTokens()}; audio whose header states
+     * none is refused with 400 (the fake does not guess). Off by default. For segments a client cuts itself, whose
+     * bytes (and so SHA-256) a test cannot know in advance.
+     */
+    public FakeGemini mediaDurationsFromContent() {
+        files.durationsFromContent(true);
+        return this;
+    }
+
+    /** Tokens per second of audio (default 32, as Gemini); e.g. more, to see a client's estimate fall short. */
+    public FakeGemini audioTokensPerSecond(int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("tokens < 1");
+        }
+        files.audioTokensPerSecond(tokens);
+        return this;
+    }
+
     /** Tokens per image part (default {@link #mediaPartTokens()}, Gemini 2.x; Gemini 3 high resolution: 1120). */
     public FakeGemini imageTokens(int tokens) {
         if (tokens < 0) {

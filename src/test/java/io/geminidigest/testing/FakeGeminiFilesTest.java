@@ -436,6 +436,51 @@ class FakeGeminiFilesTest {
                 "The input token count (" + total + ") exceeds the maximum number of tokens allowed");
     }
 
+    /** A WAV file: 16 kHz mono 16-bit PCM of {@code millis} of silence. */
+    static byte[] wav(long millis) {
+        int data = (int) (millis * 16 * 2);
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(44 + data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        h.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        h.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(16_000).putInt(32_000).putShort((short) 2).putShort((short) 16);
+        h.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
+        return h.array();
+    }
+
+    @Test
+    void durationsFromContentChargeAudioByItsOwnHeaderInlineAndUploadedAlikeInGenerateAndCountTokens()
+            throws Exception {
+        t.fake.mediaDurationsFromContent().audioTokensPerSecond(40);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fake-flac");
+        java.nio.file.Path flac = dir.resolve("a.flac");
+        new io.geminidigest.media.Ffmpeg().run(java.util.List.of("-y", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=16000:duration=3.5", "-c:a", "flac", flac.toString()));
+        byte[] flacBytes = java.nio.file.Files.readAllBytes(flac);
+        JsonNode uploaded = upload("no registered duration", "audio/flac", flacBytes);
+        String parts = "{\"text\":\"Transcribe.\"},"
+                + "{\"fileData\":{\"mimeType\":\"audio/flac\",\"fileUri\":\"" + uploaded.get("uri").asText()
+                + "\"}},{\"inlineData\":{\"mimeType\":\"audio/wav\",\"data\":\""
+                + Base64.getEncoder().encodeToString(wav(2_000)) + "\"}}";
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[" + parts + "]}]}";
+        t.fake.respondWith(call -> Answer.text("ok"));
+        int expected = FakeGemini.countTokens("Transcribe.") + 3 * 40 + 20 /* 3.5 s */ + 2 * 40;
+        HttpResponse<String> r = t.post(FakeGeminiTest.GENERATE, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).at("/usageMetadata/promptTokenCount").asInt()).isEqualTo(expected);
+        JsonNode counted = json(t.post(FakeGeminiTest.COUNT, body));
+        assertThat(counted.get("totalTokens").asInt()).isEqualTo(expected);
+        assertThat(counted.toString()).contains("\"modality\":\"AUDIO\",\"tokenCount\":" + (140 + 80));
+
+        // strict: audio whose header states no duration is refused, not charged a guess
+        String noise = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Transcribe.\"},"
+                + "{\"inlineData\":{\"mimeType\":\"audio/mpeg\",\"data\":\""
+                + Base64.getEncoder().encodeToString(bytes(400, 3)) + "\"}}]}]}";
+        assertError(t.post(FakeGeminiTest.COUNT, noise), 400, "INVALID_ARGUMENT", "states no duration");
+        assertError(t.post(FakeGeminiTest.GENERATE, noise), 400, "INVALID_ARGUMENT", "states no duration");
+        java.nio.file.Files.delete(flac);
+        java.nio.file.Files.delete(dir);
+    }
+
     // ------------------------------------------------------------------ transcription and response schemas
 
     static final String TRANSCRIPT_SCHEMA = "{\"type\":\"OBJECT\",\"properties\":{"

@@ -53,6 +53,9 @@ import java.util.function.Predicate;
  * With a duration registered ({@link #mediaDuration}, by display name or sha256Hash): audio 32 tokens/s, video
  * 263 tokens/s (1 fps frames + audio), rounded up. Images cost {@link #imageTokens} (258 by default), any other
  * media part, and audio/video without a registered duration, {@value RequestValidator#MEDIA_PART_TOKENS}.
+ * With {@link #durationsFromContent} on, audio without a registered duration is charged the duration its own header
+ * states (FLAC, WAV; {@link MediaHeaders}), for inline data and uploaded files alike; audio whose header states none
+ * is refused with 400 (the fake does not guess). The audio rate can be changed ({@link #audioTokensPerSecond}).
  */
 final class FilesApi implements ApiArea {
 
@@ -74,6 +77,8 @@ final class FilesApi implements ApiArea {
         final Instant created;
         final Instant expires;
         final long readyAtNanos;
+        /** The first {@link MediaHeaders#HEAD_BYTES} bytes (to read a duration from the header). */
+        byte[] head = new byte[0];
         int pollsLeft;
         String state = "PROCESSING";
         Instant updated;
@@ -100,6 +105,7 @@ final class FilesApi implements ApiArea {
         final String mimeType;
         final long declared;
         final MessageDigest sha = sha256();
+        final java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
         long received;
         /** null while active, else "final" or "cancelled". */
         String end;
@@ -112,6 +118,13 @@ final class FilesApi implements ApiArea {
             this.mimeType = mimeType;
             this.declared = declared;
         }
+
+        /** Takes the next bytes of the file (in order): digest, and the start kept for its header. */
+        void take(byte[] bytes) {
+            sha.update(bytes);
+            int keep = (int) Math.min(bytes.length, Math.max(0, MediaHeaders.HEAD_BYTES - head.size()));
+            head.write(bytes, 0, keep);
+        }
     }
 
     private final FakeGemini fake;
@@ -123,6 +136,8 @@ final class FilesApi implements ApiArea {
     private Duration processingTime = Duration.ZERO;
     private Predicate<String> failProcessing = name -> false;
     private int imageTokens = RequestValidator.MEDIA_PART_TOKENS;
+    private int audioTokensPerSecond = AUDIO_TOKENS_PER_SECOND;
+    private boolean durationsFromContent;
     final AtomicInteger uploadsStarted = new AtomicInteger();
     final AtomicInteger uploadsFinalized = new AtomicInteger();
     final AtomicInteger uploadsResumed = new AtomicInteger();
@@ -157,6 +172,14 @@ final class FilesApi implements ApiArea {
 
     synchronized void imageTokens(int tokens) {
         imageTokens = tokens;
+    }
+
+    synchronized void audioTokensPerSecond(int tokens) {
+        audioTokensPerSecond = tokens;
+    }
+
+    synchronized void durationsFromContent(boolean on) {
+        durationsFromContent = on;
     }
 
     synchronized void reset() {
@@ -254,22 +277,31 @@ final class FilesApi implements ApiArea {
             throw ApiError.invalidArgument("The mime type of file_data (" + mimeType
                     + ") does not match the mime type of the File " + id + " (" + f.mimeType + ").");
         }
-        return media(f.mimeType, "files/" + id, f.displayName, f.size, f.sha256);
+        return media(f.mimeType, "files/" + id, f.displayName, f.size, f.sha256, f.head);
     }
 
     /** An {@code inlineData} part of the given decoded bytes. */
-    synchronized MediaPart inlinePart(String mimeType, byte[] data) {
-        return media(mimeType, null, null, data.length, base64Sha256(data));
+    synchronized MediaPart inlinePart(String mimeType, byte[] data) throws ApiError {
+        return media(mimeType, null, null, data.length, base64Sha256(data), data);
     }
 
-    private MediaPart media(String mime, String fileName, String displayName, long size, String sha) {
+    private MediaPart media(String mime, String fileName, String displayName, long size, String sha, byte[] head)
+            throws ApiError {
         String modality = modality(mime);
         Duration d = durationOf(displayName, sha);
+        if (d == null && durationsFromContent && modality.equals("AUDIO")) {
+            d = MediaHeaders.duration(head);
+            if (d == null) {
+                throw ApiError.invalidArgument("(fake) the " + mime + " part " + (fileName != null ? fileName
+                        : "(inline)") + " states no duration in its header and none is registered; "
+                        + "durations from content are on, so it cannot be charged");
+            }
+        }
         int tokens;
         if (modality.equals("IMAGE")) {
             tokens = imageTokens;
         } else if (d != null && (modality.equals("AUDIO") || modality.equals("VIDEO"))) {
-            int rate = modality.equals("AUDIO") ? AUDIO_TOKENS_PER_SECOND : VIDEO_TOKENS_PER_SECOND;
+            int rate = modality.equals("AUDIO") ? audioTokensPerSecond : VIDEO_TOKENS_PER_SECOND;
             tokens = (int) Math.ceil(d.toNanos() / 1e9 * rate);
         } else {
             tokens = RequestValidator.MEDIA_PART_TOKENS;
@@ -551,7 +583,7 @@ final class FilesApi implements ApiArea {
         req.bodySize = req.body.length;
         uploadsStarted.incrementAndGet();
         Session s = new Session(randomId(24), displayName, mime, data.length);
-        s.sha.update(data);
+        s.take(data);
         s.received = data.length;
         ObjectNode answer;
         synchronized (this) {
@@ -652,7 +684,7 @@ final class FilesApi implements ApiArea {
                 s.dropped = false;
                 uploadsResumed.incrementAndGet();
             }
-            s.sha.update(chunk);
+            s.take(chunk);
             s.received = end;
             if (finalize) {
                 answer = finish(s);
@@ -673,6 +705,7 @@ final class FilesApi implements ApiArea {
         StoredFile f = new StoredFile(randomId(12), s.displayName, s.mimeType, s.received,
                 Base64.getEncoder().encodeToString(s.sha.digest()), now, now.plusNanos(lifetime), processingPolls,
                 System.nanoTime() + processingTime.toNanos());
+        f.head = s.head.toByteArray();
         advance(f, false);
         files.put(f.id, f);
         s.end = "final";
@@ -720,7 +753,7 @@ final class FilesApi implements ApiArea {
                     synchronized (this) {
                         if (s.end == null && Long.toString(s.received).equals(trim(req.header("X-Goog-Upload-Offset")))
                                 && s.received + part.length <= s.declared) {
-                            s.sha.update(part);
+                            s.take(part);
                             s.received += part.length;
                         }
                         s.dropped = true;

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param displayName the file's display name, {@code null} for inline data or files uploaded without one
  * @param sizeBytes   decoded inline bytes, or the file's size
  * @param sha256Hash  base64 of the SHA-256 of the bytes
- * @param duration    the duration registered with {@link FakeGemini#mediaDuration}, or {@code null}
+ * @param duration    the duration registered with {@link FakeGemini#mediaDuration} (or, with
+ *                    {@link FakeGemini#mediaDurationsFromContent}, read from an audio header), or {@code null}
  * @param tokens      tokens charged for this part
  */
 public record MediaPart(String modality, String mimeType, String fileName, String displayName, long sizeBytes,
