@@ -59,14 +59,26 @@ public final class MessageJobs {
     }
 
     /**
-     * Claims the replies due (of the job {@code jobId}, or of every job when null) for {@code leaseSeconds}, with
-     * their bodies: what {@code direct:deliver-reply} sends. A reply not {@link #sent} within its lease is claimed
-     * again (a failed send, a crash).
+     * Claims the replies of the finished job {@code jobId} (made due with its final status) for
+     * {@code leaseSeconds}, with their bodies: what {@code direct:deliver-reply} sends. None without a job id.
      */
-    public List<Reply> claimReplies(String jobId, long leaseSeconds) throws IOException {
-        if (jobId != null) {
-            haltIf(HALT_BEFORE_REPLY);
+    public List<Reply> claimRepliesOf(String jobId, long leaseSeconds) throws IOException {
+        if (jobId == null) {
+            return List.of();
         }
+        haltIf(HALT_BEFORE_REPLY);
+        return claim(jobId, leaseSeconds);
+    }
+
+    /**
+     * Claims every reply still due (left by a crash, a failed send, an earlier run) whose claim ran out, for
+     * {@code leaseSeconds}: the outbox's resend.
+     */
+    public List<Reply> claimDueReplies(long leaseSeconds) throws IOException {
+        return claim(null, leaseSeconds);
+    }
+
+    private List<Reply> claim(String jobId, long leaseSeconds) throws IOException {
         List<Reply> replies = new ArrayList<>();
         for (JobReply r : store.claimReplies(jobId, Duration.ofSeconds(leaseSeconds), 100)) {
             Optional<JobRecord> job = store.find(r.jobId());
