@@ -58,6 +58,8 @@ import jakarta.jms.TextMessage;
  * <li>a job accepted (the message acknowledged) and killed while Gemini answers: it runs again after the restart and
  * its reply comes exactly once;</li>
  * <li>a message killed in intake, before it was acknowledged: redelivered after the restart, one job, one summary;</li>
+ * <li>a job killed between DONE and the send of its reply (a test-only kill point, see {@link MessageJobs}): the reply,
+ * due in the store, is sent once after the restart; killed between the send and its mark: sent again, identical;</li>
  * <li>a job killed right after its message was acknowledged: the job store must still have it after the restart
  * (disabled: it does not, at times), and the same for the store alone, deterministically (disabled: a bug).</li>
  * </ul>
