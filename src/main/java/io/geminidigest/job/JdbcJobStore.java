@@ -19,7 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@link JobStore} in the database of the content index: an embedded H2 file by default, PostgreSQL by JDBC URL; the
  * same schema and SQL on both. One connection under a lock (a few statements per job); every change is committed
- * before the method returns, so a job that {@link #accept} returned survives a crash.
+ * before the method returns, so a job that {@link #accept} returned survives a crash. The replies jobs owe are the
+ * table {@code job_replies} (the outbox), changed in the same transactions as the jobs they answer.
  */
 public final class JdbcJobStore implements JobStore {
 
