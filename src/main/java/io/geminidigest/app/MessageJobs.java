@@ -3,6 +3,7 @@ package io.geminidigest.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,19 +13,22 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.geminidigest.job.JobRecord;
+import io.geminidigest.job.JobReply;
 import io.geminidigest.job.JobRequest;
 import io.geminidigest.job.JobStatus;
 import io.geminidigest.job.JobStore;
 
 /**
- * The two joints between the message endpoints and the job store: accepting a request (named under its source and
- * job id so that outputs of different messages never collide), and the reply of a finished job (status, summary or
- * error, the sidecar's figures, the output files).
+ * The joints between the message endpoints and the job store: accepting a request (named under its source and
+ * job id so that outputs of different messages never collide), and the replies jobs owe (the store's outbox): claimed
+ * when due, with their body (job id, status, correlation id, summary or error, the sidecar's figures, the output
+ * files), then marked sent.
  */
 public final class MessageJobs {
 
-    /** A reply to send: where, with which correlation id, and the JSON body. */
-    public record Reply(String replyTo, String correlationId, String source, String body) {
+    /** A reply to send: its id in the outbox, the job it answers, where, with which correlation id, the JSON body. */
+    public record Reply(String replyId, String jobId, String replyTo, String correlationId, String source,
+            String body) {
     }
 
     private final JobDispatcher jobs;
@@ -54,19 +58,59 @@ public final class MessageJobs {
         return answer;
     }
 
-    /** The reply of a finished job, if it asked for one. */
-    public Optional<Reply> reply(String jobId) throws IOException {
-        Optional<JobRecord> found = jobId == null ? Optional.empty() : store.find(jobId);
-        if (found.isEmpty() || found.get().replyTo() == null || found.get().replyTo().isBlank()) {
-            return Optional.empty();
+    /**
+     * Claims the replies of the finished job {@code jobId} (made due with its final status) for
+     * {@code leaseSeconds}, with their bodies: what {@code direct:deliver-reply} sends. None without a job id.
+     */
+    public List<Reply> claimRepliesOf(String jobId, long leaseSeconds) throws IOException {
+        if (jobId == null) {
+            return List.of();
         }
-        JobRecord job = found.get();
+        haltIf(HALT_BEFORE_REPLY);
+        return claim(jobId, leaseSeconds);
+    }
+
+    /**
+     * Claims every reply still due (left by a crash, a failed send, an earlier run) whose claim ran out, for
+     * {@code leaseSeconds}: the outbox's resend.
+     */
+    public List<Reply> claimDueReplies(long leaseSeconds) throws IOException {
+        return claim(null, leaseSeconds);
+    }
+
+    private List<Reply> claim(String jobId, long leaseSeconds) throws IOException {
+        List<Reply> replies = new ArrayList<>();
+        for (JobReply r : store.claimReplies(jobId, Duration.ofSeconds(leaseSeconds), 100)) {
+            Optional<JobRecord> job = store.find(r.jobId());
+            if (job.isPresent()) {
+                replies.add(new Reply(r.id(), r.jobId(), r.replyTo(), r.correlationId(), r.source(),
+                        body(job.get(), r.correlationId())));
+            }
+        }
+        return replies;
+    }
+
+    /** The broker took the reply. */
+    public void sent(String replyId) {
+        haltIf(HALT_BEFORE_MARK);
+        store.replySent(replyId);
+    }
+
+    /** The reply could not be sent: it is sent again once its lease is over. */
+    public void notSent(String replyId, String reason) {
+        if (replyId != null) {
+            store.replyNotSent(replyId, reason);
+        }
+    }
+
+    /** The reply's JSON: the job's id, status and name, the correlation id, the result or error, the outputs. */
+    private String body(JobRecord job, String correlationId) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", job.id());
         body.put("status", job.status().name().toLowerCase(java.util.Locale.ROOT));
         body.put("name", job.name());
-        if (job.correlationId() != null) {
-            body.put("correlationId", job.correlationId());
+        if (correlationId != null) {
+            body.put("correlationId", correlationId);
         }
         if (job.status() == JobStatus.DONE) {
             Path summary = outputDir.resolve(job.name() + ".summary.md");
@@ -92,6 +136,20 @@ public final class MessageJobs {
             }
         }
         body.put("outputs", outputs);
-        return Optional.of(new Reply(job.replyTo(), job.correlationId(), job.source(), json.writeValueAsString(body)));
+        return json.writeValueAsString(body);
+    }
+
+    /**
+     * Test-only kill points (system properties, never set in production): the JVM halts at once, as on SIGKILL,
+     * after a job became DONE/FAILED and before its reply is claimed, or after a reply was sent and before it is
+     * marked sent.
+     */
+    static final String HALT_BEFORE_REPLY = "gemini-digest.test.halt-before-reply";
+    static final String HALT_BEFORE_MARK = "gemini-digest.test.halt-before-reply-marked-sent";
+
+    private static void haltIf(String property) {
+        if (Boolean.getBoolean(property)) {
+            Runtime.getRuntime().halt(137);
+        }
     }
 }

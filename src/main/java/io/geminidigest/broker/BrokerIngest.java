@@ -75,9 +75,18 @@ public final class BrokerIngest implements Consumer<Optional<Parking>> {
         return List.copyOf(routeIds);
     }
 
-    /** Starts the consumers (after the preflight passed), unless paused. */
+    /** The route that sends the replies still due (routes/jobs.camel.yaml); it is not paused with the consumers. */
+    public static final String OUTBOX_ROUTE = "replies-outbox";
+
+    /**
+     * Starts the consumers (after the preflight passed), unless paused, and the reply outbox (replies left due by an
+     * earlier run go at once).
+     */
     public synchronized void start() throws Exception {
         started = true;
+        if (context.getRoute(OUTBOX_ROUTE) != null) {
+            context.getRouteController().startRoute(OUTBOX_ROUTE);
+        }
         if (pausedFor.isEmpty()) {
             for (String id : routeIds) {
                 context.getRouteController().startRoute(id);

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +19,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@link JobStore} in the database of the content index: an embedded H2 file by default, PostgreSQL by JDBC URL; the
  * same schema and SQL on both. One connection under a lock (a few statements per job); every change is committed
- * before the method returns, so a job that {@link #accept} returned survives a crash.
+ * before the method returns, so a job that {@link #accept} returned survives a crash. The replies jobs owe are the
+ * table {@code job_replies} (the outbox), changed in the same transactions as the jobs they answer.
  */
 public final class JdbcJobStore implements JobStore {
 
     private static final String COLUMNS = "id, source, source_message_id, name, sha256, bytes, spool_path, "
             + "content_type, options_json, reply_to, correlation_id, status, progress_done, progress_total, "
             + "tokens_in, tokens_out, tokens_thinking, cost_usd, error_json, result_json, created_at, updated_at";
+
+    private static final String REPLY_COLUMNS = "id, job_id, reply_to, correlation_id, source, status, attempts, "
+            + "last_error, created_at, sent_at";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +66,21 @@ public final class JdbcJobStore implements JobStore {
                 s.execute("CREATE UNIQUE INDEX IF NOT EXISTS jobs_source_message ON jobs (source, source_message_id)");
                 s.execute("CREATE INDEX IF NOT EXISTS jobs_sha256 ON jobs (sha256)");
                 s.execute("CREATE INDEX IF NOT EXISTS jobs_status_created ON jobs (status, created_at)");
+                // the outbox: the replies jobs owe, made PENDING in the transaction that finishes the job
+                s.execute("CREATE TABLE IF NOT EXISTS job_replies ("
+                        + " id VARCHAR(64) PRIMARY KEY,"
+                        + " job_id VARCHAR(64) NOT NULL,"
+                        + " reply_to VARCHAR(1024) NOT NULL,"
+                        + " correlation_id VARCHAR(512),"
+                        + " source VARCHAR(32) NOT NULL,"
+                        + " status VARCHAR(16) NOT NULL,"
+                        + " attempts INTEGER NOT NULL,"
+                        + " claimed_until TIMESTAMP,"
+                        + " last_error VARCHAR(4096),"
+                        + " created_at TIMESTAMP NOT NULL,"
+                        + " sent_at TIMESTAMP)");
+                s.execute("CREATE INDEX IF NOT EXISTS job_replies_job ON job_replies (job_id)");
+                s.execute("CREATE INDEX IF NOT EXISTS job_replies_status ON job_replies (status, created_at)");
             }
             return null;
         });
@@ -68,30 +88,80 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public Accepted accept(String id, JobRequest request, String sha256, long bytes) {
-        return run(c -> {
-            if (request.messageId() != null) {
-                Optional<JobRecord> same = one(c, "WHERE source = ? AND source_message_id = ?", request.source(),
-                        request.messageId());
-                if (same.isPresent()) {
-                    return new Accepted(same.get(), true);
+        try {
+            return db.transaction(c -> accept(c, id, request, sha256, bytes));
+        } catch (IllegalStateException e) {
+            // another process accepted the same message meanwhile (unique index): it is a duplicate of that job
+            if (request.messageId() != null && e.getCause() instanceof SQLException sql && isDuplicateKey(sql)) {
+                return db.transaction(c -> accept(c, id, request, sha256, bytes));
+            }
+            throw e;
+        }
+    }
+
+    /** Job and reply in one transaction: the request's reply is owed as soon as the job (or its duplicate) is. */
+    private Accepted accept(Connection c, String id, JobRequest request, String sha256, long bytes)
+            throws SQLException {
+        Optional<JobRecord> same = Optional.empty();
+        if (request.messageId() != null) {
+            same = one(c, "WHERE source = ? AND source_message_id = ?", request.source(), request.messageId());
+        }
+        if (same.isEmpty()) {
+            same = one(c, "WHERE sha256 = ? AND status NOT IN ('FAILED', 'CANCELLED') ORDER BY created_at DESC",
+                    sha256);
+        }
+        if (same.isPresent()) {
+            owe(c, same.get(), request);
+            return new Accepted(same.get(), true);
+        }
+        insert(c, id, request, sha256, bytes, JobStatus.QUEUED);
+        JobRecord job = one(c, "WHERE id = ?", id).orElseThrow();
+        owe(c, job, request);
+        return new Accepted(job, false);
+    }
+
+    /**
+     * Records the reply the request asked for, if it asked for one: WAITING while the job is not finished, PENDING
+     * when it is. A request whose reply (same destination, same correlation id) is owed already adds none; one whose
+     * reply was sent gets it again.
+     */
+    private static void owe(Connection c, JobRecord job, JobRequest request) throws SQLException {
+        if (request.replyTo() == null || request.replyTo().isBlank()) {
+            return;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM job_replies WHERE job_id = ? "
+                + "AND reply_to = ? AND COALESCE(correlation_id, '') = ? AND status <> 'SENT'")) {
+            q.setString(1, job.id());
+            q.setString(2, request.replyTo());
+            q.setString(3, request.correlationId() == null ? "" : request.correlationId());
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
                 }
             }
-            Optional<JobRecord> sameContent = one(c, "WHERE sha256 = ? AND status NOT IN ('FAILED', 'CANCELLED') "
-                    + "ORDER BY created_at DESC", sha256);
-            if (sameContent.isPresent()) {
-                return new Accepted(sameContent.get(), true);
-            }
-            try {
-                insert(c, id, request, sha256, bytes, JobStatus.QUEUED);
-            } catch (SQLException e) {
-                if (isDuplicateKey(e) && request.messageId() != null) { // another process accepted it meanwhile
-                    return new Accepted(one(c, "WHERE source = ? AND source_message_id = ?", request.source(),
-                            request.messageId()).orElseThrow(() -> e), true);
-                }
-                throw e;
-            }
-            return new Accepted(one(c, "WHERE id = ?", id).orElseThrow(), false);
-        });
+        }
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO job_replies (id, job_id, reply_to, "
+                + "correlation_id, source, status, attempts, claimed_until, last_error, created_at, sent_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL)")) {
+            ins.setString(1, java.util.UUID.randomUUID().toString());
+            ins.setString(2, job.id());
+            ins.setString(3, request.replyTo());
+            ins.setString(4, request.correlationId());
+            ins.setString(5, request.source());
+            ins.setString(6, (job.status().isFinal() ? JobReply.Status.PENDING : JobReply.Status.WAITING).name());
+            ins.setTimestamp(7, Timestamp.from(Instant.now()));
+            ins.executeUpdate();
+        }
+    }
+
+    /** The job's WAITING replies become PENDING (in the transaction that gives the job its final status). */
+    private static void repliesDue(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement(
+                "UPDATE job_replies SET status = 'PENDING' WHERE job_id = ? AND status = 'WAITING'")) {
+            u.setString(1, jobId);
+            u.executeUpdate();
+        }
     }
 
     @Override
@@ -192,7 +262,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void markDone(String id, String resultJson, Tokens tokens, double costUsd) {
-        run(c -> {
+        db.transaction(c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET status = 'DONE', result_json = ?, "
                     + "tokens_in = ?, tokens_out = ?, tokens_thinking = ?, cost_usd = ?, "
                     + "progress_done = GREATEST(progress_total, 1), progress_total = GREATEST(progress_total, 1), "
@@ -204,27 +274,127 @@ public final class JdbcJobStore implements JobStore {
                 u.setDouble(5, costUsd);
                 u.setTimestamp(6, Timestamp.from(Instant.now()));
                 u.setString(7, id);
-                return u.executeUpdate();
+                u.executeUpdate();
             }
+            repliesDue(c, id);
+            return null;
         });
     }
 
     @Override
     public void markFailed(String id, String errorJson) {
-        run(c -> {
+        db.transaction(c -> {
             try (PreparedStatement u = c.prepareStatement(
                     "UPDATE jobs SET status = 'FAILED', error_json = ?, updated_at = ? WHERE id = ?")) {
                 u.setString(1, errorJson);
                 u.setTimestamp(2, Timestamp.from(Instant.now()));
                 u.setString(3, id);
+                u.executeUpdate();
+            }
+            repliesDue(c, id);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        return db.transaction(c -> {
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE jobs SET status = 'CANCELLED', updated_at = ? WHERE id = ? AND status = 'QUEUED'")) {
+                u.setTimestamp(1, Timestamp.from(Instant.now()));
+                u.setString(2, id);
+                if (u.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            repliesDue(c, id);
+            return true;
+        });
+    }
+
+    @Override
+    public List<JobReply> claimReplies(String jobId, Duration lease, int limit) {
+        return db.transaction(c -> {
+            Timestamp now = Timestamp.from(Instant.now());
+            List<JobReply> due = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT " + REPLY_COLUMNS + " FROM job_replies "
+                    + "WHERE status = 'PENDING' AND (? IS NULL OR job_id = ?) "
+                    + "AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY created_at, id LIMIT ?")) {
+                q.setString(1, jobId);
+                q.setString(2, jobId);
+                q.setTimestamp(3, now);
+                q.setInt(4, limit);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(readReply(rs));
+                    }
+                }
+            }
+            List<JobReply> claimed = new ArrayList<>();
+            try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET claimed_until = ?, "
+                    + "attempts = attempts + 1 WHERE id = ? AND status = 'PENDING' "
+                    + "AND (claimed_until IS NULL OR claimed_until < ?)")) {
+                for (JobReply r : due) {
+                    u.setTimestamp(1, Timestamp.from(now.toInstant().plus(lease)));
+                    u.setString(2, r.id());
+                    u.setTimestamp(3, now);
+                    // another process may have claimed it since the select
+                    if (u.executeUpdate() == 1) {
+                        claimed.add(new JobReply(r.id(), r.jobId(), r.replyTo(), r.correlationId(), r.source(),
+                                r.status(), r.attempts() + 1, r.lastError(), r.createdAt(), r.sentAt()));
+                    }
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public void replySent(String replyId) {
+        run(c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET status = 'SENT', sent_at = ?, "
+                    + "claimed_until = NULL, last_error = NULL WHERE id = ?")) {
+                u.setTimestamp(1, Timestamp.from(Instant.now()));
+                u.setString(2, replyId);
                 return u.executeUpdate();
             }
         });
     }
 
     @Override
-    public boolean cancel(String id) {
-        return update("SET status = 'CANCELLED' WHERE id = ? AND status = 'QUEUED'", id) == 1;
+    public void replyNotSent(String replyId, String error) {
+        run(c -> {
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE job_replies SET last_error = ? WHERE id = ? AND status = 'PENDING'")) {
+                u.setString(1, error == null ? null : error.substring(0, Math.min(error.length(), 4000)));
+                u.setString(2, replyId);
+                return u.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<JobReply> replies(String jobId) {
+        return run(c -> {
+            List<JobReply> all = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT " + REPLY_COLUMNS + " FROM job_replies "
+                    + "WHERE job_id = ? ORDER BY created_at, id")) {
+                q.setString(1, jobId);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        all.add(readReply(rs));
+                    }
+                }
+            }
+            return all;
+        });
+    }
+
+    private static JobReply readReply(ResultSet rs) throws SQLException {
+        Timestamp sent = rs.getTimestamp(10);
+        return new JobReply(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                JobReply.Status.valueOf(rs.getString(6)), rs.getInt(7), rs.getString(8),
+                rs.getTimestamp(9).toInstant(), sent == null ? null : sent.toInstant());
     }
 
     @Override
@@ -276,8 +446,14 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public int requeueUnfinished() {
-        return run(c -> {
+        return db.transaction(c -> {
             Timestamp now = Timestamp.from(Instant.now());
+            // replies waiting on a folder job that is closed below are owed now (with its error)
+            try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET status = 'PENDING' "
+                    + "WHERE status = 'WAITING' AND job_id IN (SELECT id FROM jobs WHERE source = 'folder' "
+                    + "AND status IN ('QUEUED', 'RUNNING', 'PARKED'))")) {
+                u.executeUpdate();
+            }
             // a folder job's input is still in the folder: the watcher takes it again, as a new job
             try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET status = 'FAILED', error_json = ?, "
                     + "updated_at = ? WHERE source = 'folder' AND status IN ('QUEUED', 'RUNNING', 'PARKED')")) {

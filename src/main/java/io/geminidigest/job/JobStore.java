@@ -28,7 +28,9 @@ public interface JobStore extends AutoCloseable {
 
     /**
      * Records a job as {@link JobStatus#QUEUED}, or returns the existing one (flagged duplicate) when the same
-     * (source, messageId) was accepted before, or the same content is queued, running, parked or done.
+     * (source, messageId) was accepted before, or the same content is queued, running, parked or done. A request
+     * with a reply destination is owed its reply in the same transaction ({@link JobReply}): WAITING until the job
+     * is finished, PENDING at once for a duplicate of a finished job (unless that very reply is owed already).
      *
      * @param id     the new job's id (the spool file is named after it)
      * @param sha256 the content's hash
@@ -62,12 +64,31 @@ public interface JobStore extends AutoCloseable {
     /** RUNNING → PARKED: waiting for a quota reset. */
     void markParked(String id);
 
+    /** → DONE; the job's WAITING replies become PENDING in the same transaction. */
     void markDone(String id, String resultJson, Tokens tokens, double costUsd);
 
+    /** → FAILED; the job's WAITING replies become PENDING in the same transaction. */
     void markFailed(String id, String errorJson);
 
-    /** QUEUED → CANCELLED; false when the job is in any other status. */
+    /** QUEUED → CANCELLED (its WAITING replies become PENDING); false when the job is in any other status. */
     boolean cancel(String id);
+
+    /**
+     * Claims PENDING replies to send (of one job, or of any when {@code jobId} is null), oldest first: each is
+     * claimed for {@code lease} (counted as an attempt); a reply claimed by someone else and not past its lease is
+     * not returned. A reply that is neither {@link #replySent marked sent} nor sent within its lease (a failed send,
+     * a crash) is claimed again after it.
+     */
+    List<JobReply> claimReplies(String jobId, java.time.Duration lease, int limit);
+
+    /** The broker took the reply: SENT. */
+    void replySent(String replyId);
+
+    /** The send failed (it stays PENDING, and is claimed again after its lease): the reason is kept. */
+    void replyNotSent(String replyId, String error);
+
+    /** Every reply of a job, oldest first. */
+    List<JobReply> replies(String jobId);
 
     /** The oldest QUEUED jobs of every source except {@code folder}, at most {@code limit}. */
     List<JobRecord> queued(int limit);

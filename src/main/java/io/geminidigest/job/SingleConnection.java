@@ -50,6 +50,36 @@ final class SingleConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the work under the lock in one transaction: committed when it returns, rolled back when it throws (so
+     * several statements take effect together or not at all).
+     */
+    <T> T transaction(Work<T> work) {
+        lock.lock();
+        try {
+            Connection c = open();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " (" + safeUrl() + "): " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the database answers. */
     boolean reachable() {
         lock.lock();

@@ -58,6 +58,8 @@ import jakarta.jms.TextMessage;
  * <li>a job accepted (the message acknowledged) and killed while Gemini answers: it runs again after the restart and
  * its reply comes exactly once;</li>
  * <li>a message killed in intake, before it was acknowledged: redelivered after the restart, one job, one summary;</li>
+ * <li>a job killed between DONE and the send of its reply (a test-only kill point, see {@link MessageJobs}): the reply,
+ * due in the store, is sent once after the restart; killed between the send and its mark: sent again, identical;</li>
  * <li>a job killed right after its message was acknowledged: the job store must still have it after the restart
  * (disabled: it does not, at times), and the same for the store alone, deterministically (disabled: a bug).</li>
  * </ul>
@@ -277,6 +279,69 @@ class DeliveryGuaranteesTest {
         assertThat(jobsNamed("killed-after-ack.txt")).hasSize(1);
     }
 
+    @Test
+    void aJobKilledBetweenDoneAndItsReplyIsAnsweredExactlyOnceAfterTheRestart() throws Exception {
+        // the kill point: right after the transaction that made the job DONE (and its reply due), before the send
+        startChild(Map.of(), List.of("-D" + MessageJobs.HALT_BEFORE_REPLY + "=true"));
+        String marker = "MARK-" + UUID.randomUUID();
+        sendRaw("killed-before-reply.txt", document(marker), "digest.replies.outbox", "corr-outbox-1");
+        assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("halted at the kill point; log:\n" + log()).isTrue();
+        assertThat(child.exitValue()).isEqualTo(137);
+
+        List<JobRecord> jobs = jobsNamed("killed-before-reply.txt");
+        assertThat(jobs).singleElement().extracting(JobRecord::status).isEqualTo(JobStatus.DONE);
+        String jobId = jobs.get(0).id();
+        assertThat(replies(jobId)).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(io.geminidigest.job.JobReply.Status.PENDING);
+            assertThat(r.attempts()).as("never claimed").isZero();
+        });
+
+        startChild();
+        JsonNode reply = awaitReply("digest.replies.outbox", "corr-outbox-1", Duration.ofSeconds(60));
+        assertThat(reply.path("status").asText()).as(reply.toString()).isEqualTo("done");
+        assertThat(reply.path("id").asText()).isEqualTo(jobId);
+        assertThat(reply.path("correlationId").asText()).isEqualTo("corr-outbox-1");
+        assertThat(reply.path("summary").asText()).contains("Summary of " + marker);
+        assertThat(receive("digest.replies.outbox", Duration.ofSeconds(5))).as("a second reply").isNull();
+        // the job was not run again: its result was durable before the kill
+        assertThat(generateCalls).filteredOn(marker::equals).hasSize(1);
+        kill();
+        assertThat(replies(jobId)).singleElement().extracting(io.geminidigest.job.JobReply::status)
+                .isEqualTo(io.geminidigest.job.JobReply.Status.SENT);
+    }
+
+    /**
+     * The one window left, as documented: a reply the broker took, and the JVM killed before it was marked sent, is
+     * sent again after the restart, identical (same job id, same correlation id), so a receiver can drop it.
+     */
+    @Test
+    void aReplyKilledAfterItsSendAndBeforeItWasMarkedIsSentAgainIdentical() throws Exception {
+        Map<String, String> env = Map.of("MESSAGING_REPLY_CLAIM_SECONDS", "2", "MESSAGING_REPLY_RESEND_MS", "500");
+        startChild(env, List.of("-D" + MessageJobs.HALT_BEFORE_MARK + "=true"));
+        String marker = "MARK-" + UUID.randomUUID();
+        sendRaw("killed-before-mark.txt", document(marker), "digest.replies.resend", "corr-resend-1");
+        assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("halted at the kill point; log:\n" + log()).isTrue();
+        assertThat(child.exitValue()).isEqualTo(137);
+
+        startChild(env, List.of());
+        Message first = receive("digest.replies.resend", Duration.ofSeconds(60));
+        Message second = receive("digest.replies.resend", Duration.ofSeconds(60));
+        assertThat(first).as("the reply sent before the kill; log:\n" + log()).isNotNull();
+        assertThat(second).as("the reply sent again after the restart; log:\n" + log()).isNotNull();
+        assertThat(receive("digest.replies.resend", Duration.ofSeconds(4))).as("a third reply").isNull();
+        JsonNode a = JSON.readTree(body(first));
+        JsonNode b = JSON.readTree(body(second));
+        assertThat(a).isEqualTo(b);
+        assertThat(a.path("correlationId").asText()).isEqualTo("corr-resend-1");
+        assertThat(first.getJMSCorrelationID()).isEqualTo(second.getJMSCorrelationID()).isEqualTo("corr-resend-1");
+        assertThat(generateCalls).filteredOn(marker::equals).hasSize(1);
+        kill();
+        assertThat(replies(a.path("id").asText())).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(io.geminidigest.job.JobReply.Status.SENT);
+            assertThat(r.attempts()).isEqualTo(2);
+        });
+    }
+
     /**
      * What the end-to-end test above races against, made deterministic: a JVM that accepts one job into the job
      * store with the application's own default store URL ({@link DigestConfiguration#defaultStoreUrl}) and dies at once, as it does when SIGKILL comes right after the message was
@@ -321,10 +386,16 @@ class DeliveryGuaranteesTest {
     }
 
     private void startChild(Map<String, String> extra) throws Exception {
+        startChild(extra, List.of());
+    }
+
+    private void startChild(Map<String, String> extra, List<String> jvmOptions) throws Exception {
         starts++;
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), GeminiDigest.class.getName(),
-                "--in", root.resolve("in").toString(), "--out", root.resolve("out").toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GeminiDigest.class.getName(),
+                "--in", root.resolve("in").toString(), "--out", root.resolve("out").toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(root.resolve("child-" + starts + ".log").toFile());
         Map<String, String> env = pb.environment();
@@ -368,6 +439,15 @@ class DeliveryGuaranteesTest {
             }
         }
         return sb.toString();
+    }
+
+    /** The replies a job owes, from the store of the (dead) child. */
+    private List<io.geminidigest.job.JobReply> replies(String jobId) {
+        assertThat(child == null || !child.isAlive()).isTrue();
+        try (JdbcJobStore store = new JdbcJobStore("jdbc:h2:file:" + root.resolve("out/.gemini-digest/store"),
+                "", "")) {
+            return store.replies(jobId);
+        }
     }
 
     /** The job store of the (dead) child, read directly. */

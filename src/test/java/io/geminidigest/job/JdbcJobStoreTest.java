@@ -256,4 +256,88 @@ class JdbcJobStoreTest {
             assertThat(store.reachable()).isTrue();
         }
     }
+
+    private static JobRequest asking(String source, String messageId, Path file, String replyTo, String corr) {
+        return new JobRequest(source, messageId, "report.txt", "text/plain", file, Map.of(), replyTo, corr);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void repliesAreOwedFromAcceptanceAndDueWithTheFinalStatusOncePerRequest(String db) throws Exception {
+        try (JdbcJobStore store = open(freshUrl(db))) {
+            java.time.Duration lease = java.time.Duration.ofMinutes(5);
+            JobRecord job = store.accept(asking("jms", "m-1", spooled("owed " + db), "q.replies", "c-1")).job();
+            assertThat(store.replies(job.id())).singleElement().satisfies(r -> {
+                assertThat(r.status()).isEqualTo(JobReply.Status.WAITING);
+                assertThat(r).extracting(JobReply::replyTo, JobReply::correlationId, JobReply::source)
+                        .containsExactly("q.replies", "c-1", "jms");
+            });
+            // the same message again: its reply is owed already, no second one
+            assertThat(store.accept(asking("jms", "m-1", spooled("owed " + db), "q.replies", "c-1")).duplicate())
+                    .isTrue();
+            // the same content from another request: that request is owed its own reply
+            assertThat(store.accept(asking("kafka", "k-9", spooled("owed " + db), "topic-r", "c-2")).job().id())
+                    .isEqualTo(job.id());
+            // a request without a reply destination (HTTP) owes none
+            store.accept(asking("http", null, spooled("owed " + db), null, null));
+            assertThat(store.replies(job.id())).extracting(JobReply::correlationId)
+                    .containsExactlyInAnyOrder("c-1", "c-2");
+            assertThat(store.claimReplies(null, lease, 10)).as("nothing is due while the job runs").isEmpty();
+
+            store.markRunning(job.id());
+            store.markDone(job.id(), "{}", new JobStore.Tokens(1, 1, 0), 0);
+            assertThat(store.replies(job.id())).extracting(JobReply::status)
+                    .containsOnly(JobReply.Status.PENDING);
+            List<JobReply> claimed = new java.util.ArrayList<>(store.claimReplies(job.id(), lease, 10));
+            claimed.sort(java.util.Comparator.comparing(JobReply::correlationId));
+            assertThat(claimed).extracting(JobReply::correlationId).containsExactly("c-1", "c-2");
+            assertThat(claimed).extracting(JobReply::attempts).containsOnly(1);
+            assertThat(store.claimReplies(null, lease, 10)).as("claimed: not handed out twice").isEmpty();
+
+            store.replySent(claimed.get(0).id());
+            store.replyNotSent(claimed.get(1).id(), "broker down");
+            assertThat(store.replies(job.id())).extracting(JobReply::correlationId, JobReply::status,
+                    JobReply::lastError).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("c-1", JobReply.Status.SENT, null),
+                    org.assertj.core.groups.Tuple.tuple("c-2", JobReply.Status.PENDING, "broker down"));
+            assertThat(store.replies(job.id())).filteredOn(r -> r.status() == JobReply.Status.SENT)
+                    .allMatch(r -> r.sentAt() != null);
+
+            // the same message once more, after its reply was sent: it is answered again (at once: the job is done)
+            store.accept(asking("jms", "m-1", spooled("owed " + db), "q.replies", "c-1"));
+            assertThat(store.replies(job.id())).extracting(JobReply::correlationId, JobReply::status)
+                    .containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("c-1", JobReply.Status.SENT),
+                    org.assertj.core.groups.Tuple.tuple("c-2", JobReply.Status.PENDING),
+                    org.assertj.core.groups.Tuple.tuple("c-1", JobReply.Status.PENDING));
+            assertThat(store.claimReplies(null, lease, 10)).extracting(JobReply::correlationId)
+                    .as("c-2 is still under its lease").containsExactly("c-1");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aPendingReplySurvivesARestartAndAnExpiredClaimIsClaimedAgain(String db) throws Exception {
+        String url = freshUrl(db);
+        String done;
+        String failed;
+        String cancelled;
+        try (JdbcJobStore store = open(url)) {
+            done = store.accept(asking("amqp", "a-1", spooled("d " + db), "q.r", "c-d")).job().id();
+            failed = store.accept(asking("amqp", "a-2", spooled("f " + db), "q.r", "c-f")).job().id();
+            cancelled = store.accept(asking("amqp", "a-3", spooled("c " + db), "q.r", "c-c")).job().id();
+            store.markRunning(done);
+            store.markDone(done, "{}", new JobStore.Tokens(1, 1, 0), 0);
+            store.markRunning(failed);
+            store.markFailed(failed, "{}");
+            assertThat(store.cancel(cancelled)).isTrue();
+            // claimed by a process that died before sending: its lease ends (here: it ended already)
+            assertThat(store.claimReplies(done, java.time.Duration.ofSeconds(-1), 10)).hasSize(1);
+        }
+        try (JdbcJobStore store = open(url)) {
+            assertThat(store.claimReplies(null, java.time.Duration.ofMinutes(5), 10))
+                    .extracting(JobReply::correlationId).containsExactlyInAnyOrder("c-d", "c-f", "c-c");
+            assertThat(store.replies(done)).singleElement().extracting(JobReply::attempts).isEqualTo(2);
+        }
+    }
 }
