@@ -109,8 +109,9 @@ public final class MediaTranscriber {
     }
 
     /** What the summary of a transcript reads: the transcript as text with speakers, in its language. */
-    public io.geminidigest.summarize.SummaryInput summaryInput(Job job, Transcription t) {
-        return new io.geminidigest.summarize.SummaryInput(job.name(), null, t.transcript().language(), t.text());
+    public io.geminidigest.summarize.SummaryInput summaryInput(Job job, Transcription t, JobOptions options) {
+        return new io.geminidigest.summarize.SummaryInput(job.name(), null, t.transcript().language(), t.text(),
+                PipelineSupport.summaryOptions(options));
     }
 
     /** Duration and streams, read from the file. */

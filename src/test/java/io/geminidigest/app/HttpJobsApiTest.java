@@ -331,4 +331,131 @@ class HttpJobsApiTest {
         assertThat(json(send(get("/api/v1/jobs?source=http"))).path("total").asLong()).isEqualTo(1);
         assertThat(Files.exists(run.output("http/" + id + "/restart.txt.summary.md"))).isTrue();
     }
+
+    // ---- per-job options -----------------------------------------------------------------------------------------
+
+    /** The generate calls the fake answered for a job's input (its name is in the prompt's label-free text). */
+    static java.util.List<io.geminidigest.testing.RecordedRequest> generatesWith(String textPart) {
+        return fake.requests().stream().filter(r -> r.isGenerate() && r.userText() != null
+                && r.userText().contains(textPart)).toList();
+    }
+
+    static String systemText(io.geminidigest.testing.RecordedRequest r) {
+        return r.body().path("systemInstruction").path("parts").path(0).path("text").asText();
+    }
+
+    @Test
+    void modelLanguagePromptTemplateAndFormatOfAJobChangeWhatIsSentAndWhatComesBack() throws Exception {
+        fake.model("gemini-2.5-flash", 1_048_576, 65_536);
+        started(app(root));
+        HttpResponse<String> chosen = postRaw("?name=ships.txt&model=gemini-2.5-flash&language=French"
+                + "&prompt=bullets&format=json", text("Ships sailed from the harbour at dawn; three came back.\n"));
+        assertThat(chosen.statusCode()).isEqualTo(202);
+        JsonNode options = json(chosen).path("options");
+        assertThat(options.path("model").asText()).isEqualTo("gemini-2.5-flash");
+        assertThat(options.path("prompt").asText()).isEqualTo("bullets");
+        String id = json(chosen).path("id").asText();
+        // the same kind of document without options: as configured
+        HttpResponse<String> plain = postRaw("?name=trains.txt", text("Trains left the station at noon; two were late.\n"));
+        String plainId = json(plain).path("id").asText();
+        awaitStatus(id, "DONE");
+        awaitStatus(plainId, "DONE");
+
+        var asked = generatesWith("Ships sailed");
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0).path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(asked.get(0).model()).isEqualTo("gemini-2.5-flash");
+        assertThat(systemText(asked.get(0))).contains("You write in French.");
+        assertThat(asked.get(0).userText()).contains("list of key points").doesNotContain("--- DOCUMENT ---");
+        var configured = generatesWith("Trains left");
+        assertThat(configured).hasSize(1);
+        assertThat(configured.get(0).model()).isEqualTo(FakeGemini.DEFAULT_MODEL);
+        assertThat(systemText(configured.get(0))).doesNotContain("French");
+        assertThat(configured.get(0).userText()).contains("--- DOCUMENT ---").doesNotContain("list of key points");
+
+        // format=json: the result without an Accept preference is the sidecar, which names the model used
+        HttpResponse<String> result = send(get("/api/v1/jobs/" + id + "/result"));
+        assertThat(result.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(json(result).path("model").asText()).isEqualTo("gemini-2.5-flash");
+        assertThat(json(result).path("calls").path(0).path("model").asText()).isEqualTo("gemini-2.5-flash");
+        // ... and Accept still wins
+        assertThat(send(req("/api/v1/jobs/" + id + "/result").header("Accept", "text/markdown").GET().build())
+                .headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
+        assertThat(send(get("/api/v1/jobs/" + plainId + "/result")).headers().firstValue("Content-Type")
+                .orElse("")).startsWith("text/markdown");
+    }
+
+    @Test
+    void anUnknownModelFailsItsJobWithTheReasonAndTheServerKeepsWorking() throws Exception {
+        started(app(root));
+        HttpResponse<String> posted = postRaw("?name=nope.txt&model=gemini-0-nope", text("Asked of a model that "
+                + "does not exist.\n"));
+        assertThat(posted.statusCode()).isEqualTo(202);
+        JsonNode failed = awaitStatus(json(posted).path("id").asText(), "FAILED");
+        assertThat(failed.path("error").path("outcome").asText()).isEqualTo("model-not-found");
+        assertThat(failed.path("error").path("message").asText()).contains("gemini-0-nope");
+        assertThat(failed.path("error").path("advice").asText()).contains("GET /v1beta/models");
+        HttpResponse<String> result = send(get("/api/v1/jobs/" + json(posted).path("id").asText() + "/result"));
+        assertThat(result.statusCode()).isEqualTo(409);
+        assertThat(json(result).path("detail").asText()).contains("gemini-0-nope");
+
+        // not a configuration error: the next job runs, and the server is still ready
+        HttpResponse<String> next = postRaw("?name=fine.txt&wait=60", text("A job on the configured model.\n"));
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(send(get("/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(run.running()).isNotDone();
+    }
+
+    @Test
+    void optionsThatAreNotOfferedAreRefusedAtSubmission() throws Exception {
+        started(app(root));
+        for (String query : new String[] {"?name=a.txt&prompt=no-such-template", "?name=a.txt&format=pdf",
+                "?name=a.txt&task=translate", "?name=a.txt&model=../../files", "?name=a.txt&language=Ignore%3B+all"}) {
+            HttpResponse<String> refused = postRaw(query, text("Options first.\n"));
+            assertThat(refused.statusCode()).as(query).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(refused).path("status").asInt()).isEqualTo(400);
+        }
+        assertThat(json(postRaw("?name=a.txt&prompt=nope", text("x"))).path("detail").asText())
+                .contains("unknown prompt template 'nope'").contains("bullets").contains("brief");
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isZero();
+        String[] spooled = run.out.resolve(".gemini-digest/spool").toFile().list();
+        assertThat(spooled == null ? new String[0] : spooled).isEmpty();
+        assertThat(fake.count(":generateContent")).isZero();
+    }
+
+    @Test
+    void taskTranscribeTakesOnlyAudioOrVideo() throws Exception {
+        started(app(root));
+        HttpResponse<String> posted = postRaw("?name=words.txt&task=transcribe", text("Only words, no sound.\n"));
+        assertThat(posted.statusCode()).isEqualTo(202);
+        JsonNode failed = awaitStatus(json(posted).path("id").asText(), "FAILED");
+        assertThat(failed.path("error").path("outcome").asText()).isEqualTo("invalid-options");
+        assertThat(failed.path("error").path("message").asText()).contains("task 'transcribe'").contains("text/plain");
+        assertThat(fake.count(":generateContent")).isZero();
+    }
+
+    @Test
+    void whileParkedOnTheDailyQuotaSubmissionsGet503WithRetryAfter() throws Exception {
+        fake.failNext(io.geminidigest.testing.Fault.quotaPerDay());
+        started(app(root).set("camel.main.shutdown-timeout", "5"));
+        HttpResponse<String> first = postRaw("?name=first.txt", text("The first job meets the daily quota.\n"));
+        assertThat(first.statusCode()).isEqualTo(202);
+        String id = json(first).path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> send(get("/health/ready")).statusCode() == 503);
+        JsonNode ready = json(send(get("/health/ready")));
+        assertThat(ready.path("parking").path("parked").asBoolean()).isTrue();
+
+        HttpResponse<String> parked = postRaw("?name=second.txt", text("Sent while parked.\n"));
+        assertThat(parked.statusCode()).isEqualTo(503);
+        assertThat(parked.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(parked).path("type").asText()).isEqualTo("/problems/unavailable");
+        assertThat(json(parked).path("detail").asText()).contains("parked until");
+        long retryAfter = Long.parseLong(parked.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isPositive();
+        // the accepted job waits (not failed), and nothing more was sent
+        assertThat(json(send(get("/api/v1/jobs/" + id))).path("status").asText()).isIn("PARKED", "RUNNING");
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isEqualTo(1);
+        assertThat(fake.count(":generateContent")).isEqualTo(1);
+    }
 }
