@@ -263,6 +263,9 @@ public final class DigestConfiguration implements CamelConfiguration {
         if (s.getBoolean("camel.server.enabled", false)) {
             registry.bind("httpApi", httpApi(s, dispatcher, parking, readiness, jobMetrics, json, outputDir,
                     templates.named().keySet()));
+            registry.bind("serverProblems", new io.geminidigest.http.ServerProblems(
+                    s.getLong("http.max-body-bytes", 200L * 1024 * 1024),
+                    s.getLong("camel.server.max-body-size", 210_763_776L), json));
         }
 
         tracker.setOnce(s.getBoolean("run.once", false));

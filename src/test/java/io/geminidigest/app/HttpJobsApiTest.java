@@ -435,6 +435,45 @@ class HttpJobsApiTest {
         assertThat(fake.count(":generateContent")).isZero();
     }
 
+    // ---- what the server refuses before a route --------------------------------------------------------------------
+
+    @Test
+    void aFormEncodedBodyGets415WithWhatToSendInstead() throws Exception {
+        started(app(root));
+        // what curl --data-binary @file sends without -H Content-Type
+        HttpResponse<String> form = send(req("/api/v1/jobs?name=report.pdf")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(sample("alice.pdf"))).build());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(form).path("type").asText()).isEqualTo("/problems/unsupported-media-type");
+        assertThat(json(form).path("detail").asText()).contains("application/octet-stream").contains("-F file=@");
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isZero();
+        // the same bytes with a content type are a job
+        HttpResponse<String> typed = send(req("/api/v1/jobs?name=report.pdf")
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(sample("alice.pdf"))).build());
+        assertThat(typed.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void aBodyOverTheServersOwnLimitGets413ProblemDetailsWithTheLimit() throws Exception {
+        started(app(root).set("http.max-body-bytes", "1000").set("camel.server.max-body-size", "4096"));
+        // over http.max-body-bytes, under the server's limit: the API's own check
+        HttpResponse<String> api = postRaw("?name=big.txt", new byte[2000]);
+        assertThat(api.statusCode()).isEqualTo(413);
+        assertThat(json(api).path("detail").asText()).contains("1000");
+        // over the server's limit: refused by the server before any route, as problem details too
+        for (byte[] body : new byte[][] {new byte[10_000], new byte[300_000]}) {
+            HttpResponse<String> server = postRaw("?name=bigger.txt", body);
+            assertThat(server.statusCode()).isEqualTo(413);
+            assertThat(server.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(server).path("status").asInt()).isEqualTo(413);
+            assertThat(json(server).path("detail").asText()).contains("1000").contains("4096");
+        }
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isZero();
+    }
+
     @Test
     void whileParkedOnTheDailyQuotaSubmissionsGet503WithRetryAfter() throws Exception {
         fake.failNext(io.geminidigest.testing.Fault.quotaPerDay());
