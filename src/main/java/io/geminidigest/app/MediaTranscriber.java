@@ -144,6 +144,16 @@ public final class MediaTranscriber {
     /** Transcribes the planned segments, joins them on the recording's timeline and aligns them onto the speech. */
     public Transcription transcribe(Job job, MediaInfo info, SpeechMap speech, List<Segment> plan, int budgetTokens)
             throws IOException, InterruptedException {
+        return transcribe(job, info, speech, plan, budgetTokens, null);
+    }
+
+    /**
+     * As above, on the job's own model when it chose one ({@code options.model}); the transcript stays in the spoken
+     * language whatever the job's language (that is the summary's).
+     */
+    public Transcription transcribe(Job job, MediaInfo info, SpeechMap speech, List<Segment> plan, int budgetTokens,
+            JobOptions options) throws IOException, InterruptedException {
+        String model = options != null && options.model() != null ? options.model() : settings.model();
         Path work = Files.createDirectories(settings.workRoot().resolve(job.id()));
         long localNanos = 0;
         List<GenerateResult> calls = new ArrayList<>();
@@ -168,7 +178,8 @@ public final class MediaTranscriber {
                 Path audio = converter.cut(source, p.segment.startMs(), p.segment.endMs(), work);
                 localNanos += System.nanoTime() - t0;
                 try {
-                    SegmentAnswer answer = transcribeSegment(job, p.segment, audio, List.copyOf(speakers), uploads);
+                    SegmentAnswer answer = transcribeSegment(job, p.segment, audio, List.copyOf(speakers), uploads,
+                            model);
                     calls.addAll(answer.calls);
                     Transcript t = answer.transcript;
                     language = language == null ? t.language() : language;
@@ -215,8 +226,8 @@ public final class MediaTranscriber {
     }
 
     /** One segment: media part, structured request, answer parsed; invalid JSON is repaired once. */
-    SegmentAnswer transcribeSegment(Job job, Segment segment, Path audio, List<String> speakers, List<String> uploads)
-            throws IOException, InterruptedException {
+    SegmentAnswer transcribeSegment(Job job, Segment segment, Path audio, List<String> speakers, List<String> uploads,
+            String model) throws IOException, InterruptedException {
         long size = Files.size(audio);
         Part media;
         FileResource uploaded = null;
@@ -235,7 +246,7 @@ public final class MediaTranscriber {
         String label = job.name() + " transcribe " + format(segment.startMs()) + "-" + format(segment.endMs());
         List<GenerateResult> calls = new ArrayList<>();
         try {
-            GenerateResult answer = call(label, media, prompt, segment.estimatedTokens());
+            GenerateResult answer = call(label, media, prompt, segment.estimatedTokens(), model);
             calls.add(answer);
             try {
                 return new SegmentAnswer(TranscriptParser.parse(answer.text(), duration), calls);
@@ -243,7 +254,7 @@ public final class MediaTranscriber {
                 LOG.warn("{}: the transcript was not valid ({}); asking once for a repair", label, first.getMessage());
                 GenerateResult repaired = call(label + " (repair)", media,
                         prompt + "\n\n" + TranscriptSchema.repairPrompt(answer.text(), first.getMessage()),
-                        segment.estimatedTokens());
+                        segment.estimatedTokens(), model);
                 calls.add(repaired);
                 try {
                     return new SegmentAnswer(TranscriptParser.parse(repaired.text(), duration), calls);
@@ -259,15 +270,14 @@ public final class MediaTranscriber {
         }
     }
 
-    private GenerateResult call(String label, Part media, String prompt, long audioTokens) {
+    private GenerateResult call(String label, Part media, String prompt, long audioTokens, String model) {
         GenerateContentRequest request = new GenerateContentRequest(null,
                 List.of(new Content("user", List.of(media, Part.text(prompt)))),
                 new GenerationConfig(settings.maxOutputTokens(), null, TranscriptSchema.RESPONSE_MIME_TYPE,
                         TranscriptSchema.responseSchema(),
                         settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null)));
         int estimate = (int) Math.min(Integer.MAX_VALUE, audioTokens + prompt.length() / 3 + 16);
-        GeminiCall call = GeminiCall.generate(label, settings.model(), request, estimate,
-                GeminiCall.TimeoutClass.MEDIA);
+        GeminiCall call = GeminiCall.generate(label, model, request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
             return gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
         } catch (CamelExecutionException e) {

@@ -435,6 +435,53 @@ class HttpJobsApiTest {
         assertThat(fake.count(":generateContent")).isZero();
     }
 
+    @Test
+    void recordingsAndPicturesUseTheJobsModelAndItsLanguageForWhatIsWritten() throws Exception {
+        fake.model("gemini-2.5-flash", 1_048_576, 65_536);
+        fake.respondWith(TranscriptionTest::driftingTranscript);
+        try {
+            started(app(root));
+            byte[] talk = Files.readAllBytes(TranscriptionTest.recording(root, "talk.mp3", "-c:a", "libmp3lame",
+                    "-b:a", "48k"));
+            HttpResponse<String> audio = send(req("/api/v1/jobs?name=talk.mp3&task=transcribe&model=gemini-2.5-flash"
+                    + "&language=Deutsch&prompt=brief").header("Content-Type", "audio/mpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(talk)).build());
+            assertThat(audio.statusCode()).isEqualTo(202);
+            awaitStatus(json(audio).path("id").asText(), "DONE");
+            var transcribed = fake.requests().stream().filter(r -> r.isGenerate()
+                    && r.userText().contains("Transcribe")).toList();
+            assertThat(transcribed).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.model()).isEqualTo("gemini-2.5-flash");
+                // the transcript stays in the spoken language
+                assertThat(r.userText()).doesNotContain("Deutsch").contains("do not translate");
+            });
+            var summary = generatesWith("Alice was beginning");
+            assertThat(summary).hasSize(1);
+            assertThat(summary.get(0).model()).isEqualTo("gemini-2.5-flash");
+            assertThat(systemText(summary.get(0))).contains("You write in Deutsch.");
+            assertThat(summary.get(0).userText()).contains("a reader with two minutes");
+
+            HttpResponse<String> picture = send(req("/api/v1/jobs?name=photo.png&model=gemini-2.5-flash"
+                    + "&language=Deutsch").header("Content-Type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(sample("media/text-photo.png"))).build());
+            awaitStatus(json(picture).path("id").asText(), "DONE");
+            var described = fake.requests().stream().filter(r -> r.isGenerate()
+                    && r.userText().contains("Describe this picture")).toList();
+            assertThat(described).hasSize(1);
+            assertThat(described.get(0).model()).isEqualTo("gemini-2.5-flash");
+            assertThat(described.get(0).userText()).contains("in Deutsch").contains("without translating");
+
+            // a picture is not a recording
+            HttpResponse<String> notAudio = send(req("/api/v1/jobs?name=photo2.jpg&task=transcribe")
+                    .header("Content-Type", "image/jpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(sample("media/text-photo.jpg"))).build());
+            JsonNode failed = awaitStatus(json(notAudio).path("id").asText(), "FAILED");
+            assertThat(failed.path("error").path("message").asText()).contains("image/jpeg");
+        } finally {
+            fake.respondWith(FakeGemini::defaultAnswer);
+        }
+    }
+
     // ---- what the server refuses before a route --------------------------------------------------------------------
 
     @Test
