@@ -185,7 +185,9 @@ public final class DigestConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(s.getInt("gemini.timeout.long-context-seconds", 600))));
         registry.bind("geminiMediaClient", new GeminiHttpClients(apiKey, baseUrl, connect,
                 Duration.ofSeconds(s.getInt("gemini.timeout.media-seconds", 900))));
-        registry.bind("geminiAccess", new GeminiAccess(keyConfigured, model));
+        GeminiAccess access = new GeminiAccess(keyConfigured, model);
+        registry.bind("geminiAccess", access);
+        registry.bind("jobModels", new JobModels(context.createProducerTemplate(), modelBudget, access));
 
         // media: the Files API client and the visual path (pictures, scanned PDFs)
         registry.bind("typeDetector", new io.geminidigest.extract.TypeDetector());

@@ -386,6 +386,27 @@ class HttpJobsApiTest {
     }
 
     @Test
+    void aJobsModelWithASmallerInputWindowGetsItsDocumentCutToFitIt() throws Exception {
+        fake.model("gemini-small-window", 20_000, 8_192);
+        started(app(root));
+        HttpResponse<String> posted = postRaw("?name=alice.txt&model=gemini-small-window&format=json",
+                sample("alice.txt"));
+        String id = json(posted).path("id").asText();
+        awaitStatus(id, "DONE");
+        // its limits were asked for once, and every request fits its window (map-reduce, all on that model)
+        assertThat(fake.count("/v1beta/models/gemini-small-window")).isEqualTo(1);
+        var calls = fake.requests().stream().filter(r -> r.isGenerate()).toList();
+        assertThat(calls.size()).isGreaterThanOrEqualTo(3);
+        assertThat(calls).allSatisfy(r -> {
+            assertThat(r.model()).isEqualTo("gemini-small-window");
+            assertThat(r.promptTokens()).isLessThanOrEqualTo(20_000 - 8_192);
+        });
+        JsonNode sidecar = json(send(get("/api/v1/jobs/" + id + "/result")));
+        assertThat(sidecar.path("chunking").path("budgetTokens").asInt()).isLessThan(20_000 - 8_192);
+        assertThat(sidecar.path("chunking").path("chunkCount").asInt()).isGreaterThan(1);
+    }
+
+    @Test
     void anUnknownModelFailsItsJobWithTheReasonAndTheServerKeepsWorking() throws Exception {
         started(app(root));
         HttpResponse<String> posted = postRaw("?name=nope.txt&model=gemini-0-nope", text("Asked of a model that "
@@ -398,6 +419,9 @@ class HttpJobsApiTest {
         HttpResponse<String> result = send(get("/api/v1/jobs/" + json(posted).path("id").asText() + "/result"));
         assertThat(result.statusCode()).isEqualTo(409);
         assertThat(json(result).path("detail").asText()).contains("gemini-0-nope");
+        // found out by asking for the model (GET /v1beta/models/...), before anything was sent to be generated
+        assertThat(fake.count("/v1beta/models/gemini-0-nope")).isEqualTo(1);
+        assertThat(fake.count(":generateContent")).isZero();
 
         // not a configuration error: the next job runs, and the server is still ready
         HttpResponse<String> next = postRaw("?name=fine.txt&wait=60", text("A job on the configured model.\n"));

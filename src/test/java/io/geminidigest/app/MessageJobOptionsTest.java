@@ -119,8 +119,9 @@ class MessageJobOptionsTest {
         assertThat(model.toString()).contains("model-not-found").contains("gemini-0-nope");
         // the application keeps working: neither failure was taken for a configuration error
         assertThat(run.running()).isNotDone();
-        assertThat(fake.requests().stream().filter(RecordedRequest::isGenerate).map(RecordedRequest::model).toList())
-                .containsOnly("gemini-0-nope");
+        // the unknown model was found out by asking for it, before anything was sent to be generated
+        assertThat(fake.count("/v1beta/models/gemini-0-nope")).isEqualTo(1);
+        assertThat(fake.count(":generateContent")).isZero();
     }
 
     RecordedRequest generate(String textPart) {
