@@ -219,7 +219,8 @@ public final class Reports {
                 alignment.largestCorrectionMs(), Math.round(alignment.shareOfCueTimeOnSpeech() * 1000) / 1000.0,
                 t.speech().speechMillis(), sent);
         String note = null;
-        return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model, version,
+        return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null,
+                run.input().options().model() != null ? run.input().options().model() : model, version,
                 null, calls, new Totals(calls.size(), in, out, thinking), round(cost), timings(startedAt, null),
                 warnings.isEmpty() ? null : warnings, note, null,
                 new Sidecar.MediaInfo(kind, detectedType, t.info().durationMillis(), t.plan().size(),

@@ -202,6 +202,9 @@ class HttpJobsApiTest {
         HttpResponse<String> full = postRaw("?name=more.txt", text("one too many"));
         assertThat(full.statusCode()).isEqualTo(429);
         assertThat(full.headers().firstValue("Retry-After")).isPresent();
+        assertThat(full.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(full).path("type").asText()).isEqualTo("/problems/queue-full");
+        assertThat(json(full).path("detail").asText()).contains("queue is full");
 
         HttpResponse<String> notYet = send(get("/api/v1/jobs/" + id + "/result"));
         assertThat(notYet.statusCode()).isEqualTo(409);
@@ -479,6 +482,9 @@ class HttpJobsApiTest {
                 // the transcript stays in the spoken language
                 assertThat(r.userText()).doesNotContain("Deutsch").contains("do not translate");
             });
+            JsonNode talkSidecar = json(send(req("/api/v1/jobs/" + json(audio).path("id").asText() + "/result")
+                    .header("Accept", "application/json").GET().build()));
+            assertThat(talkSidecar.path("model").asText()).isEqualTo("gemini-2.5-flash");
             var summary = generatesWith("Alice was beginning");
             assertThat(summary).hasSize(1);
             assertThat(summary.get(0).model()).isEqualTo("gemini-2.5-flash");
