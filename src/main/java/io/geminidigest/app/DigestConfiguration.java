@@ -92,7 +92,6 @@ public final class DigestConfiguration implements CamelConfiguration {
         }
         registry.bind("contentIndex", index);
         registry.bind("folderJobs", new FolderJobs(new ContentHasher()));
-        registry.bind("pipeline", new PipelineSupport(index, outputDir));
 
         // extraction
         ExtractionLimits limits = ExtractionLimits.defaults()
@@ -113,7 +112,8 @@ public final class DigestConfiguration implements CamelConfiguration {
                 load(context, s.get("summarize.prompt.system", "classpath:prompts/system.txt")),
                 load(context, s.get("summarize.prompt.single", "classpath:prompts/summarize-single.txt")),
                 load(context, s.get("summarize.prompt.map", "classpath:prompts/summarize-map.txt")),
-                load(context, s.get("summarize.prompt.reduce", "classpath:prompts/summarize-reduce.txt")));
+                load(context, s.get("summarize.prompt.reduce", "classpath:prompts/summarize-reduce.txt")),
+                namedTemplates(context, s.get("summarize.prompt.templates", "")));
         Integer thinkingBudget = s.get("gemini.thinking-budget", "").isBlank() ? null
                 : s.getInt("gemini.thinking-budget", -1);
         MapReduceSummarizer summarizer = new MapReduceSummarizer(templates, estimator,
@@ -123,6 +123,7 @@ public final class DigestConfiguration implements CamelConfiguration {
                         thinkingBudget, blankToNull(s.get("summarize.language", "")),
                         s.getInt("gemini.long-context-tokens", 100_000)));
         registry.bind("mapReduce", summarizer);
+        registry.bind("pipeline", new PipelineSupport(index, outputDir, json, templates.named().keySet()));
         RateLimits rateLimits = rateLimits(s);
         // requests of a fraction of the minute pack the rolling window with little waste (see application.properties)
         int tpmParts = Math.max(1, s.getInt("chunk.tokens-per-minute-parts", 4));
@@ -185,7 +186,9 @@ public final class DigestConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(s.getInt("gemini.timeout.long-context-seconds", 600))));
         registry.bind("geminiMediaClient", new GeminiHttpClients(apiKey, baseUrl, connect,
                 Duration.ofSeconds(s.getInt("gemini.timeout.media-seconds", 900))));
-        registry.bind("geminiAccess", new GeminiAccess(keyConfigured, model));
+        GeminiAccess access = new GeminiAccess(keyConfigured, model);
+        registry.bind("geminiAccess", access);
+        registry.bind("jobModels", new JobModels(context.createProducerTemplate(), modelBudget, access));
 
         // media: the Files API client and the visual path (pictures, scanned PDFs)
         registry.bind("typeDetector", new io.geminidigest.extract.TypeDetector());
@@ -262,7 +265,11 @@ public final class DigestConfiguration implements CamelConfiguration {
         Readiness readiness = new Readiness();
         registry.bind("readiness", readiness);
         if (s.getBoolean("camel.server.enabled", false)) {
-            registry.bind("httpApi", httpApi(s, dispatcher, parking, readiness, jobMetrics, json, outputDir));
+            registry.bind("httpApi", httpApi(s, dispatcher, parking, readiness, jobMetrics, json, outputDir,
+                    templates.named().keySet()));
+            registry.bind("serverProblems", new io.geminidigest.http.ServerProblems(
+                    s.getLong("http.max-body-bytes", 200L * 1024 * 1024),
+                    s.getLong("camel.server.max-body-size", 210_763_776L), json));
         }
 
         tracker.setOnce(s.getBoolean("run.once", false));
@@ -289,7 +296,8 @@ public final class DigestConfiguration implements CamelConfiguration {
      * ({@code HTTP_TOKENS}): without them it refuses to start, rather than take work from the whole network.
      */
     private HttpJobsApi httpApi(Settings s, JobDispatcher dispatcher, ParkingControl parking, Readiness readiness,
-            JobMetrics jobMetrics, ObjectMapper json, Path outputDir) throws java.net.UnknownHostException {
+            JobMetrics jobMetrics, ObjectMapper json, Path outputDir, java.util.Set<String> promptTemplates)
+            throws java.net.UnknownHostException {
         String host = s.get("http.host", "127.0.0.1");
         java.util.List<String> tokens = java.util.Arrays.stream(s.get("http.tokens", "").split(","))
                 .map(String::strip).filter(t -> !t.isEmpty()).toList();
@@ -303,7 +311,7 @@ public final class DigestConfiguration implements CamelConfiguration {
                 : () -> "# the meter registry is not a Prometheus registry\n";
         return new HttpJobsApi(dispatcher, parking, readiness, scrape, jobMetrics, json,
                 new HttpJobsApi.Settings(s.getLong("http.max-body-bytes", 200L * 1024 * 1024),
-                        s.getInt("http.max-wait-seconds", 60), tokens, outputDir));
+                        s.getInt("http.max-wait-seconds", 60), tokens, outputDir, promptTemplates));
     }
 
     /**
@@ -336,6 +344,27 @@ public final class DigestConfiguration implements CamelConfiguration {
                         RateLimits.DEFAULT_SKEW.toMillis())))
                 .withDayResetZone(java.time.ZoneId.of(s.get("ratelimit.day-reset-zone", "America/Los_Angeles")))
                 .withTimeScale(s.getDouble("ratelimit.time-scale", 1.0));
+    }
+
+    /**
+     * The prompt templates jobs may choose by name: {@code name=location} pairs, comma-separated
+     * ({@code summarize.prompt.templates}); a template that cannot be loaded, or uses an unknown placeholder, stops the
+     * start-up.
+     */
+    static java.util.Map<String, String> namedTemplates(CamelContext context, String list) throws IOException {
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        for (String entry : list.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException("summarize.prompt.templates: '" + entry.strip()
+                        + "' is not name=location");
+            }
+            named.put(entry.substring(0, eq).strip(), load(context, entry.substring(eq + 1).strip()));
+        }
+        return named;
     }
 
     private static String load(CamelContext context, String location) throws IOException {

@@ -135,6 +135,8 @@ public final class JobDispatcher {
         exchange.setProperty(JOB_ID, record.id());
         exchange.setProperty(PipelineSupport.JOB, job);
         exchange.setProperty("sourceName", job.name());
+        // the job's options, applied by the pipeline (PipelineSupport#options)
+        exchange.setProperty("jobOptionsJson", record.optionsJson());
         // the spool file stays where it is whatever happens (the job record says how it ended)
         exchange.setProperty("archiveTo", job.file().toString());
         exchange.setProperty("archiveFailed", job.file().toString());

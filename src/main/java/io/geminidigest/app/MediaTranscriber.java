@@ -130,8 +130,9 @@ public final class MediaTranscriber {
     }
 
     /** What the summary of a transcript reads: the transcript as text with speakers, in its language. */
-    public io.geminidigest.summarize.SummaryInput summaryInput(Job job, Transcription t) {
-        return new io.geminidigest.summarize.SummaryInput(job.name(), null, t.transcript().language(), t.text());
+    public io.geminidigest.summarize.SummaryInput summaryInput(Job job, Transcription t, JobOptions options) {
+        return new io.geminidigest.summarize.SummaryInput(job.name(), null, t.transcript().language(), t.text(),
+                PipelineSupport.summaryOptions(options));
     }
 
     /** Duration and streams, read from the file. */
@@ -164,6 +165,16 @@ public final class MediaTranscriber {
     /** Transcribes the planned segments, joins them on the recording's timeline and aligns them onto the speech. */
     public Transcription transcribe(Job job, MediaInfo info, SpeechMap speech, List<Segment> plan, int budgetTokens)
             throws IOException, InterruptedException {
+        return transcribe(job, info, speech, plan, budgetTokens, null);
+    }
+
+    /**
+     * As above, on the job's own model when it chose one ({@code options.model}); the transcript stays in the spoken
+     * language whatever the job's language (that is the summary's).
+     */
+    public Transcription transcribe(Job job, MediaInfo info, SpeechMap speech, List<Segment> plan, int budgetTokens,
+            JobOptions options) throws IOException, InterruptedException {
+        String model = options != null && options.model() != null ? options.model() : settings.model();
         Path work = Files.createDirectories(settings.workRoot().resolve(job.id()));
         long localNanos = 0;
         List<GenerateResult> calls = new ArrayList<>();
@@ -193,7 +204,7 @@ public final class MediaTranscriber {
                 localNanos += System.nanoTime() - t0;
                 try {
                     SegmentAnswer answer = transcribeSegment(job, p.segment, audio, List.copyOf(speakers), uploads,
-                            budgetTokens);
+                            budgetTokens, model);
                     counted += answer.countedTokens >= 0 ? 1 : 0;
                     if (answer.transcript == null) {
                         // countTokens found it over the budget: split before anything is generated
@@ -276,7 +287,7 @@ public final class MediaTranscriber {
      * invalid JSON is repaired once.
      */
     SegmentAnswer transcribeSegment(Job job, Segment segment, Path audio, List<String> speakers,
-            List<GeminiFiles.Active> uploads, int budgetTokens) throws IOException, InterruptedException {
+            List<GeminiFiles.Active> uploads, int budgetTokens, String model) throws IOException, InterruptedException {
         long size = Files.size(audio);
         Part media;
         FileResource uploaded = null;
@@ -304,7 +315,7 @@ public final class MediaTranscriber {
                     return new SegmentAnswer(null, List.of(), counted);
                 }
             }
-            GenerateResult answer = call(label, media, prompt, segment.estimatedTokens());
+            GenerateResult answer = call(label, media, prompt, segment.estimatedTokens(), model);
             calls.add(answer);
             try {
                 return new SegmentAnswer(TranscriptParser.parse(answer.text(), duration), calls, counted);
@@ -312,7 +323,7 @@ public final class MediaTranscriber {
                 LOG.warn("{}: the transcript was not valid ({}); asking once for a repair", label, first.getMessage());
                 GenerateResult repaired = call(label + " (repair)", media,
                         prompt + "\n\n" + TranscriptSchema.repairPrompt(answer.text(), first.getMessage()),
-                        segment.estimatedTokens());
+                        segment.estimatedTokens(), model);
                 calls.add(repaired);
                 try {
                     return new SegmentAnswer(TranscriptParser.parse(repaired.text(), duration), calls, counted);
@@ -333,14 +344,13 @@ public final class MediaTranscriber {
         return List.of(new Content("user", List.of(media, Part.text(prompt))));
     }
 
-    private GenerateResult call(String label, Part media, String prompt, long audioTokens) {
+    private GenerateResult call(String label, Part media, String prompt, long audioTokens, String model) {
         GenerateContentRequest request = new GenerateContentRequest(null, contents(media, prompt),
                 new GenerationConfig(settings.maxOutputTokens(), null, TranscriptSchema.RESPONSE_MIME_TYPE,
                         TranscriptSchema.responseSchema(),
                         settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null)));
         int estimate = (int) Math.min(Integer.MAX_VALUE, audioTokens + prompt.length() / 3 + 16);
-        GeminiCall call = GeminiCall.generate(label, settings.model(), request, estimate,
-                GeminiCall.TimeoutClass.MEDIA);
+        GeminiCall call = GeminiCall.generate(label, model, request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
             return gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
         } catch (CamelExecutionException e) {

@@ -26,12 +26,48 @@ public final class PipelineSupport {
     public static final String JOB = "job";
     public static final String CLAIM = "claim";
 
+    public static final String OPTIONS = "jobOptions";
+
     private final ContentIndex index;
     private final Path outputDir;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final java.util.Set<String> promptTemplates;
 
     public PipelineSupport(ContentIndex index, Path outputDir) {
+        this(index, outputDir, new com.fasterxml.jackson.databind.ObjectMapper(), java.util.Set.of());
+    }
+
+    /** @param promptTemplates the names of the prompt templates a job may choose */
+    public PipelineSupport(ContentIndex index, Path outputDir, com.fasterxml.jackson.databind.ObjectMapper json,
+            java.util.Set<String> promptTemplates) {
         this.index = index;
         this.outputDir = outputDir;
+        this.json = json;
+        this.promptTemplates = java.util.Set.copyOf(promptTemplates);
+    }
+
+    /**
+     * The job's options (stored as JSON; none for folder jobs), checked again as they are applied: an option that
+     * cannot be applied (a prompt template removed from the configuration since) fails the job with the reason.
+     */
+    public JobOptions options(String optionsJson) {
+        return JobOptions.fromJson(optionsJson, json, promptTemplates);
+    }
+
+    /** {@code task=transcribe} takes audio and video only: anything else fails with the reason, not a summary. */
+    public void checkTask(JobOptions options, String detectedType) {
+        if (options != null && options.transcribeOnly()
+                && !(detectedType.startsWith("audio/") || detectedType.startsWith("video/"))) {
+            throw new JobOptions.InvalidOptionsException("task 'transcribe' takes audio or video; this input is "
+                    + detectedType + " (ask for task 'summarize')");
+        }
+    }
+
+    /** What summarization takes of the job's options. */
+    public static io.geminidigest.summarize.SummaryInput.Options summaryOptions(JobOptions options) {
+        return options == null ? io.geminidigest.summarize.SummaryInput.Options.NONE
+                : new io.geminidigest.summarize.SummaryInput.Options(options.model(), options.language(),
+                        options.prompt());
     }
 
     public Claim claim(Job job) {
@@ -53,9 +89,9 @@ public final class PipelineSupport {
         }
     }
 
-    public SummaryInput summaryInput(Job job, Extracted extracted) {
+    public SummaryInput summaryInput(Job job, Extracted extracted, JobOptions options) {
         return new SummaryInput(job.name(), extracted.metadata().title(), extracted.metadata().language(),
-                extracted.text());
+                extracted.text(), summaryOptions(options));
     }
 
     /** Audio and video while the transcription path is not available: a named outcome, never a silent skip. */

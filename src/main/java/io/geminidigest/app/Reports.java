@@ -72,7 +72,9 @@ public final class Reports {
         }
         List<String> warnings = warnings(extracted);
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), extracted.metadata().detectedType(),
-                document(extracted), extraction(extracted), model, version, chunking(plan, run.levels()), calls,
+                document(extracted), extraction(extracted),
+                run.input().options().model() != null ? run.input().options().model() : model, version,
+                chunking(plan, run.levels()), calls,
                 new Totals(calls.size(), in, out, thinking), round(cost),
                 timings(startedAt, extractMillis), warnings.isEmpty() ? null : warnings, null, null, null);
     }
@@ -219,7 +221,8 @@ public final class Reports {
                 alignment.largestCorrectionMs(), Math.round(alignment.shareOfCueTimeOnSpeech() * 1000) / 1000.0,
                 t.speech().speechMillis(), sent);
         String note = null;
-        return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model, version,
+        return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null,
+                run.input().options().model() != null ? run.input().options().model() : model, version,
                 null, calls, new Totals(calls.size(), in, out, thinking), round(cost), timings(startedAt, null),
                 warnings.isEmpty() ? null : warnings, note, null,
                 new Sidecar.MediaInfo(kind, detectedType, t.info().durationMillis(), t.sent().size(), t.plan().size(),
@@ -263,7 +266,18 @@ public final class Reports {
 
     /** A readable error for any failure of a document. */
     public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo) {
+        return errorReport(job, sourceName, failure, stage, movedTo, null);
+    }
+
+    /** As above, for a job with options: a model of its own that does not exist is named as the job's choice. */
+    public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo,
+            JobOptions options) {
         Classified c = classify(failure);
+        if (!isFatal(failure, options) && isFatal(failure)) {
+            c = new Classified("summarize", c.outcome, "the model '" + options.model() + "' chosen for this job "
+                    + "does not exist or cannot generate content (" + c.message + ")", "send the job again with a "
+                    + "model listed by GET /v1beta/models, or without one (the configured model, " + model + ")");
+        }
         return new ErrorReport("failed", job != null ? job.name() : sourceName, job != null ? job.sha256() : null,
                 stage != null ? stage : c.stage, c.outcome, Secrets.mask(c.message), c.advice, movedTo,
                 Instant.now().toString());
@@ -275,6 +289,19 @@ public final class Reports {
         return t instanceof GeminiException g && g.kind().handling() == GeminiErrorKind.Handling.FATAL_CONFIGURATION;
     }
 
+    /**
+     * As {@link #isFatal(Throwable)}, except that a model the job chose itself ({@code options.model}, not the
+     * configured one) that does not exist fails that job only: the configuration is fine.
+     */
+    public boolean isFatal(Throwable failure, JobOptions options) {
+        Throwable t = RetryPolicy.unwrap(failure);
+        if (t instanceof GeminiException g && g.kind() == GeminiErrorKind.MODEL_NOT_FOUND && options != null
+                && options.model() != null && !options.model().equals(model)) {
+            return false;
+        }
+        return isFatal(failure);
+    }
+
     record Classified(String stage, String outcome, String message, String advice) {
     }
 
@@ -282,6 +309,10 @@ public final class Reports {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ExtractionException e) {
                 return new Classified("extract", kebab(e.failure().name()), e.getMessage(), e.failure().advice());
+            }
+            if (t instanceof JobOptions.InvalidOptionsException o) {
+                return new Classified("options", "invalid-options", o.getMessage(),
+                        "send the job again with options that are offered (see the README: per-job options)");
             }
             if (t instanceof GeminiException g) {
                 return new Classified("summarize", kebab(g.kind().name()), g.summary(), g.kind().advice());

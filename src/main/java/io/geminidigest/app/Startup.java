@@ -40,6 +40,18 @@ public final class Startup extends MainListenerSupport {
     @Override
     public void afterStart(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
+        // the HTTP server's own refusals (413 over its body limit, 415 for forms) as problem details
+        io.geminidigest.http.ServerProblems problems = context.getRegistry().lookupByNameAndType("serverProblems",
+                io.geminidigest.http.ServerProblems.class);
+        if (problems != null) {
+            int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
+            io.vertx.ext.web.Router router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter
+                    .lookup(context, org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter
+                            .getRouterNameFromPort(port));
+            if (router != null) {
+                problems.install(router);
+            }
+        }
         try {
             preflight(context);
             if (tracker.isFatal()) {

@@ -116,8 +116,21 @@ public final class VisualReader {
         }
     }
 
+    /**
+     * As {@link #read(Job, String)}, on the job's own model when it chose one; with a job language, the description
+     * and summary are written in it (legible text is still transcribed as written).
+     */
+    public Reading readFor(Job job, String mimeType, JobOptions options) throws IOException, InterruptedException {
+        return read(job, mimeType, pdfPages(job, mimeType), options == null ? JobOptions.NONE : options);
+    }
+
     /** Reads a picture, or a scanned PDF of {@code pages} pages. */
     public Reading read(Job job, String mimeType, Integer pages) throws IOException, InterruptedException {
+        return read(job, mimeType, pages, JobOptions.NONE);
+    }
+
+    private Reading read(Job job, String mimeType, Integer pages, JobOptions options)
+            throws IOException, InterruptedException {
         if (mimeType.startsWith("video/")) {
             String gemini = io.geminidigest.media.GeminiMediaTypes.geminiMimeType(mimeType);
             if (gemini == null) {
@@ -128,7 +141,7 @@ public final class VisualReader {
                             new io.geminidigest.media.MediaProbe().probe(job.file()), work);
                     Job converted = new Job(job.id(), job.source(), job.name(), mp4,
                             new io.geminidigest.job.ContentHasher().sha256(mp4), Files.size(mp4), job.receivedAt());
-                    return read(converted, "video/mp4", pages);
+                    return read(converted, "video/mp4", pages, options);
                 } finally {
                     try (var walk = Files.walk(work)) {
                         for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -153,6 +166,10 @@ public final class VisualReader {
         boolean video = mimeType.startsWith("video/");
         String prompt = pdf ? settings.readScannedPrompt()
                 : video ? settings.describeVideoPrompt() : settings.describeImagePrompt();
+        if (options.language() != null) {
+            prompt += "\nWrite your description and summary in " + options.language()
+                    + "; transcribe text exactly as written, without translating it.";
+        }
         GenerateContentRequest request = new GenerateContentRequest(null,
                 List.of(new Content("user", List.of(media, Part.text(prompt)))),
                 new GenerationConfig(settings.maxOutputTokens(), null, null, null,
@@ -161,7 +178,7 @@ public final class VisualReader {
                 : video ? (int) Math.min(Integer.MAX_VALUE, Math.max(1, videoSeconds(job)) * settings.videoTokensPerSecond())
                 : settings.imageTokens()) + prompt.length() / 3;
         GeminiCall call = GeminiCall.generate(job.name() + (pdf ? " scanned pages" : video ? " video" : " picture"),
-                settings.model(),
+                options.model() != null ? options.model() : settings.model(),
                 request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
             GenerateResult answer = gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.geminidigest.app.JobDispatcher;
 import io.geminidigest.app.JobMetrics;
+import io.geminidigest.app.JobOptions;
 import io.geminidigest.app.ParkingControl;
 import io.geminidigest.app.Readiness;
 import io.geminidigest.job.JobRecord;
@@ -44,7 +45,11 @@ import io.geminidigest.limits.Parking;
 public final class HttpJobsApi {
 
     /** What the API needs to know from the configuration. */
-    public record Settings(long maxBodyBytes, int maxWaitSeconds, List<String> tokens, Path outputDir) {
+    public record Settings(long maxBodyBytes, int maxWaitSeconds, List<String> tokens, Path outputDir,
+            java.util.Set<String> promptTemplates) {
+        public Settings {
+            promptTemplates = promptTemplates == null ? java.util.Set.of() : java.util.Set.copyOf(promptTemplates);
+        }
     }
 
     private static final String JSON = "application/json";
@@ -111,10 +116,7 @@ public final class HttpJobsApi {
         if (declared != null && declared > settings.maxBodyBytes() + 64 * 1024) {
             throw tooLarge();
         }
-        String task = Optional.ofNullable(in.getHeader("task", String.class)).orElse("summarize");
-        if (!task.equals("summarize")) {
-            throw new ApiProblem(400, "Bad Request", "unknown task '" + task + "': only 'summarize' is offered");
-        }
+        JobOptions options = options(in);
         int wait = intParam(in, "wait", 0, 0, Integer.MAX_VALUE);
         Upload upload = upload(exchange);
         Path spooled = upload.spooled();
@@ -131,13 +133,9 @@ public final class HttpJobsApi {
             jobs.spool().discard(spooled);
             throw refused;
         }
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("task", task);
-        putIfPresent(options, "language", in.getHeader("language", String.class));
-        putIfPresent(options, "model", in.getHeader("model", String.class));
         String id = spooled.getFileName().toString();
         JobRequest request = new JobRequest("http", in.getHeader("Idempotency-Key", String.class),
-                "http/" + id + "/" + name, upload.contentType(), spooled, options, null, null);
+                "http/" + id + "/" + name, upload.contentType(), spooled, options.asMap(), null, null);
         JobStore.Accepted accepted = jobs.accept(request);
         JobRecord job = accepted.job();
         if (wait > 0) {
@@ -305,9 +303,29 @@ public final class HttpJobsApi {
         }
     }
 
+    /** The job's options from the query parameters (task, language, model, prompt, format): 400 when not offered. */
+    private JobOptions options(Message in) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : List.of("task", "language", "model", "prompt", "format")) {
+            putIfPresent(given, key, in.getHeader(key, String.class));
+        }
+        try {
+            return JobOptions.of(given, settings.promptTemplates());
+        } catch (JobOptions.InvalidOptionsException e) {
+            throw new ApiProblem(400, "Bad Request", e.getMessage());
+        }
+    }
+
+    /**
+     * The result by {@code Accept}: JSON (the sidecar) or Markdown (the summary); without a preference, the job's
+     * {@code format} option decides (Markdown unless {@code json}).
+     */
     private void respondResult(Exchange exchange, JobRecord job, boolean waited) throws IOException {
         String accept = Optional.ofNullable(exchange.getMessage().getHeader("Accept", String.class)).orElse("");
         boolean wantsJson = accept.contains(JSON) && !accept.contains("text/markdown");
+        if (!accept.contains(JSON) && !accept.contains("text/markdown")) {
+            wantsJson = storedOptions(job).wantsJson();
+        }
         if (wantsJson) {
             respond(exchange, 200, JSON, job.resultJson());
         } else {
@@ -364,6 +382,14 @@ public final class HttpJobsApi {
         links.put("result", BASE + job.id() + "/result");
         v.put("links", links);
         return v;
+    }
+
+    private JobOptions storedOptions(JobRecord job) {
+        try {
+            return JobOptions.fromJson(job.optionsJson(), json, settings.promptTemplates());
+        } catch (JobOptions.InvalidOptionsException e) {
+            return JobOptions.NONE;
+        }
     }
 
     private JsonNode readJson(String text) {

@@ -36,6 +36,11 @@ public final class ChunkPlanner {
         return budget.tokens();
     }
 
+    /** Tokens {@code jobBudget} allows per request (a job's own model), or the budget in force when it is null. */
+    public int budgetTokens(ChunkBudget jobBudget) {
+        return jobBudget != null ? jobBudget.tokens() : budget.tokens();
+    }
+
     public void setBudget(ChunkBudget budget) {
         this.budget = budget;
     }
@@ -50,7 +55,12 @@ public final class ChunkPlanner {
      * further if the exact count is over.
      */
     public ChunkPlan plan(String text, ToIntFunction<String> exactCounter) {
-        ChunkBudget b = budget;
+        return plan(text, exactCounter, null);
+    }
+
+    /** As above, under {@code jobBudget} (a job's own model) when there is one, else under the budget in force. */
+    public ChunkPlan plan(String text, ToIntFunction<String> exactCounter, ChunkBudget jobBudget) {
+        ChunkBudget b = jobBudget != null ? jobBudget : budget;
         TextChunker chunker = new TextChunker(estimator, b.tokens(), overlapTokens);
         List<Chunk> chunks = exactCounter == null ? chunker.split(text)
                 : chunker.split(text, exactCounter, confirmNearFraction);

@@ -45,7 +45,9 @@ public final class MapReduceSummarizer {
     public int templateTokens() {
         String system = system(null);
         int worst = 0;
-        for (String t : List.of(templates.single(), templates.map(), templates.reduce())) {
+        List<String> all = new ArrayList<>(List.of(templates.single(), templates.map(), templates.reduce()));
+        all.addAll(templates.named().values());
+        for (String t : all) {
             String overhead = PromptTemplates.render(templates.overhead(t), values("", "1000", "1000", " \"a title\"",
                     " so far"));
             worst = Math.max(worst, estimator.estimate(overhead));
@@ -59,7 +61,7 @@ public final class MapReduceSummarizer {
         List<Chunk> chunks = plan.chunks();
         List<GeminiCall> calls = new ArrayList<>(chunks.size());
         if (chunks.size() == 1) {
-            calls.add(call(input, "summary", templates.single(), values(chunks.get(0).text(), "1", "1",
+            calls.add(call(input, "summary", templates.single(input.options().prompt()), values(chunks.get(0).text(), "1", "1",
                     title(input), "")));
         } else {
             int n = chunks.size();
@@ -109,7 +111,7 @@ public final class MapReduceSummarizer {
                     + " of " + parts.size() + " only)";
             String label = whole ? "reduce (level " + level + ")"
                     : "reduce " + (g + 1) + "/" + groups.size() + " (level " + level + ")";
-            calls.add(call(run.input(), label, templates.reduce(),
+            calls.add(call(run.input(), label, templates.reduce(run.input().options().prompt()),
                     values(text.toString(), "", "", title(run.input()), scope)));
         }
         run.startLevel(calls);
@@ -124,7 +126,8 @@ public final class MapReduceSummarizer {
         int estimate = estimator.estimate(system) + estimator.estimate(prompt) + 16;
         GeminiCall.TimeoutClass timeout = estimate > settings.longContextTokens()
                 ? GeminiCall.TimeoutClass.LONG_CONTEXT : GeminiCall.TimeoutClass.TEXT;
-        return GeminiCall.generate(input.name() + " " + what, settings.model(), request, estimate, timeout);
+        String model = input.options().model() != null ? input.options().model() : settings.model();
+        return GeminiCall.generate(input.name() + " " + what, model, request, estimate, timeout);
     }
 
     private GenerationConfig generationConfig() {
@@ -144,6 +147,9 @@ public final class MapReduceSummarizer {
     }
 
     private String language(SummaryInput input) {
+        if (input != null && input.options().language() != null) {
+            return input.options().language();
+        }
         if (settings.language() != null && !settings.language().isBlank()) {
             return settings.language();
         }

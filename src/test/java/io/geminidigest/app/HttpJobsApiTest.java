@@ -202,6 +202,9 @@ class HttpJobsApiTest {
         HttpResponse<String> full = postRaw("?name=more.txt", text("one too many"));
         assertThat(full.statusCode()).isEqualTo(429);
         assertThat(full.headers().firstValue("Retry-After")).isPresent();
+        assertThat(full.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(full).path("type").asText()).isEqualTo("/problems/queue-full");
+        assertThat(json(full).path("detail").asText()).contains("queue is full");
 
         HttpResponse<String> notYet = send(get("/api/v1/jobs/" + id + "/result"));
         assertThat(notYet.statusCode()).isEqualTo(409);
@@ -330,5 +333,245 @@ class HttpJobsApiTest {
         assertThat(fake.count(":generateContent")).isEqualTo(1);
         assertThat(json(send(get("/api/v1/jobs?source=http"))).path("total").asLong()).isEqualTo(1);
         assertThat(Files.exists(run.output("http/" + id + "/restart.txt.summary.md"))).isTrue();
+    }
+
+    // ---- per-job options -----------------------------------------------------------------------------------------
+
+    /** The generate calls the fake answered for a job's input (its name is in the prompt's label-free text). */
+    static java.util.List<io.geminidigest.testing.RecordedRequest> generatesWith(String textPart) {
+        return fake.requests().stream().filter(r -> r.isGenerate() && r.userText() != null
+                && r.userText().contains(textPart)).toList();
+    }
+
+    static String systemText(io.geminidigest.testing.RecordedRequest r) {
+        return r.body().path("systemInstruction").path("parts").path(0).path("text").asText();
+    }
+
+    @Test
+    void modelLanguagePromptTemplateAndFormatOfAJobChangeWhatIsSentAndWhatComesBack() throws Exception {
+        fake.model("gemini-2.5-flash", 1_048_576, 65_536);
+        started(app(root));
+        HttpResponse<String> chosen = postRaw("?name=ships.txt&model=gemini-2.5-flash&language=French"
+                + "&prompt=bullets&format=json", text("Ships sailed from the harbour at dawn; three came back.\n"));
+        assertThat(chosen.statusCode()).isEqualTo(202);
+        JsonNode options = json(chosen).path("options");
+        assertThat(options.path("model").asText()).isEqualTo("gemini-2.5-flash");
+        assertThat(options.path("prompt").asText()).isEqualTo("bullets");
+        String id = json(chosen).path("id").asText();
+        // the same kind of document without options: as configured
+        HttpResponse<String> plain = postRaw("?name=trains.txt", text("Trains left the station at noon; two were late.\n"));
+        String plainId = json(plain).path("id").asText();
+        awaitStatus(id, "DONE");
+        awaitStatus(plainId, "DONE");
+
+        var asked = generatesWith("Ships sailed");
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0).path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(asked.get(0).model()).isEqualTo("gemini-2.5-flash");
+        assertThat(systemText(asked.get(0))).contains("You write in French.");
+        assertThat(asked.get(0).userText()).contains("list of key points").doesNotContain("--- DOCUMENT ---");
+        var configured = generatesWith("Trains left");
+        assertThat(configured).hasSize(1);
+        assertThat(configured.get(0).model()).isEqualTo(FakeGemini.DEFAULT_MODEL);
+        assertThat(systemText(configured.get(0))).doesNotContain("French");
+        assertThat(configured.get(0).userText()).contains("--- DOCUMENT ---").doesNotContain("list of key points");
+
+        // format=json: the result without an Accept preference is the sidecar, which names the model used
+        HttpResponse<String> result = send(get("/api/v1/jobs/" + id + "/result"));
+        assertThat(result.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(json(result).path("model").asText()).isEqualTo("gemini-2.5-flash");
+        assertThat(json(result).path("calls").path(0).path("model").asText()).isEqualTo("gemini-2.5-flash");
+        // ... and Accept still wins
+        assertThat(send(req("/api/v1/jobs/" + id + "/result").header("Accept", "text/markdown").GET().build())
+                .headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
+        assertThat(send(get("/api/v1/jobs/" + plainId + "/result")).headers().firstValue("Content-Type")
+                .orElse("")).startsWith("text/markdown");
+    }
+
+    @Test
+    void aJobsModelWithASmallerInputWindowGetsItsDocumentCutToFitIt() throws Exception {
+        fake.model("gemini-small-window", 20_000, 8_192);
+        started(app(root));
+        HttpResponse<String> posted = postRaw("?name=alice.txt&model=gemini-small-window&format=json",
+                sample("alice.txt"));
+        String id = json(posted).path("id").asText();
+        awaitStatus(id, "DONE");
+        // its limits were asked for once, and every request fits its window (map-reduce, all on that model)
+        assertThat(fake.count("/v1beta/models/gemini-small-window")).isEqualTo(1);
+        var calls = fake.requests().stream().filter(r -> r.isGenerate()).toList();
+        assertThat(calls.size()).isGreaterThanOrEqualTo(3);
+        assertThat(calls).allSatisfy(r -> {
+            assertThat(r.model()).isEqualTo("gemini-small-window");
+            assertThat(r.promptTokens()).isLessThanOrEqualTo(20_000 - 8_192);
+        });
+        JsonNode sidecar = json(send(get("/api/v1/jobs/" + id + "/result")));
+        assertThat(sidecar.path("chunking").path("budgetTokens").asInt()).isLessThan(20_000 - 8_192);
+        assertThat(sidecar.path("chunking").path("chunkCount").asInt()).isGreaterThan(1);
+    }
+
+    @Test
+    void anUnknownModelFailsItsJobWithTheReasonAndTheServerKeepsWorking() throws Exception {
+        started(app(root));
+        HttpResponse<String> posted = postRaw("?name=nope.txt&model=gemini-0-nope", text("Asked of a model that "
+                + "does not exist.\n"));
+        assertThat(posted.statusCode()).isEqualTo(202);
+        JsonNode failed = awaitStatus(json(posted).path("id").asText(), "FAILED");
+        assertThat(failed.path("error").path("outcome").asText()).isEqualTo("model-not-found");
+        assertThat(failed.path("error").path("message").asText()).contains("gemini-0-nope");
+        assertThat(failed.path("error").path("advice").asText()).contains("GET /v1beta/models");
+        HttpResponse<String> result = send(get("/api/v1/jobs/" + json(posted).path("id").asText() + "/result"));
+        assertThat(result.statusCode()).isEqualTo(409);
+        assertThat(json(result).path("detail").asText()).contains("gemini-0-nope");
+        // found out by asking for the model (GET /v1beta/models/...), before anything was sent to be generated
+        assertThat(fake.count("/v1beta/models/gemini-0-nope")).isEqualTo(1);
+        assertThat(fake.count(":generateContent")).isZero();
+
+        // not a configuration error: the next job runs, and the server is still ready
+        HttpResponse<String> next = postRaw("?name=fine.txt&wait=60", text("A job on the configured model.\n"));
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(send(get("/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(run.running()).isNotDone();
+    }
+
+    @Test
+    void optionsThatAreNotOfferedAreRefusedAtSubmission() throws Exception {
+        started(app(root));
+        for (String query : new String[] {"?name=a.txt&prompt=no-such-template", "?name=a.txt&format=pdf",
+                "?name=a.txt&task=translate", "?name=a.txt&model=../../files", "?name=a.txt&language=Ignore%3B+all"}) {
+            HttpResponse<String> refused = postRaw(query, text("Options first.\n"));
+            assertThat(refused.statusCode()).as(query).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(refused).path("status").asInt()).isEqualTo(400);
+        }
+        assertThat(json(postRaw("?name=a.txt&prompt=nope", text("x"))).path("detail").asText())
+                .contains("unknown prompt template 'nope'").contains("bullets").contains("brief");
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isZero();
+        String[] spooled = run.out.resolve(".gemini-digest/spool").toFile().list();
+        assertThat(spooled == null ? new String[0] : spooled).isEmpty();
+        assertThat(fake.count(":generateContent")).isZero();
+    }
+
+    @Test
+    void taskTranscribeTakesOnlyAudioOrVideo() throws Exception {
+        started(app(root));
+        HttpResponse<String> posted = postRaw("?name=words.txt&task=transcribe", text("Only words, no sound.\n"));
+        assertThat(posted.statusCode()).isEqualTo(202);
+        JsonNode failed = awaitStatus(json(posted).path("id").asText(), "FAILED");
+        assertThat(failed.path("error").path("outcome").asText()).isEqualTo("invalid-options");
+        assertThat(failed.path("error").path("message").asText()).contains("task 'transcribe'").contains("text/plain");
+        assertThat(fake.count(":generateContent")).isZero();
+    }
+
+    @Test
+    void recordingsAndPicturesUseTheJobsModelAndItsLanguageForWhatIsWritten() throws Exception {
+        fake.model("gemini-2.5-flash", 1_048_576, 65_536);
+        fake.respondWith(TranscriptionTest::driftingTranscript);
+        try {
+            started(app(root));
+            byte[] talk = Files.readAllBytes(TranscriptionTest.recording(root, "talk.mp3", "-c:a", "libmp3lame",
+                    "-b:a", "48k"));
+            HttpResponse<String> audio = send(req("/api/v1/jobs?name=talk.mp3&task=transcribe&model=gemini-2.5-flash"
+                    + "&language=Deutsch&prompt=brief").header("Content-Type", "audio/mpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(talk)).build());
+            assertThat(audio.statusCode()).isEqualTo(202);
+            awaitStatus(json(audio).path("id").asText(), "DONE");
+            var transcribed = fake.requests().stream().filter(r -> r.isGenerate()
+                    && r.userText().contains("Transcribe")).toList();
+            assertThat(transcribed).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.model()).isEqualTo("gemini-2.5-flash");
+                // the transcript stays in the spoken language
+                assertThat(r.userText()).doesNotContain("Deutsch").contains("do not translate");
+            });
+            JsonNode talkSidecar = json(send(req("/api/v1/jobs/" + json(audio).path("id").asText() + "/result")
+                    .header("Accept", "application/json").GET().build()));
+            assertThat(talkSidecar.path("model").asText()).isEqualTo("gemini-2.5-flash");
+            var summary = generatesWith("Alice was beginning");
+            assertThat(summary).hasSize(1);
+            assertThat(summary.get(0).model()).isEqualTo("gemini-2.5-flash");
+            assertThat(systemText(summary.get(0))).contains("You write in Deutsch.");
+            assertThat(summary.get(0).userText()).contains("a reader with two minutes");
+
+            HttpResponse<String> picture = send(req("/api/v1/jobs?name=photo.png&model=gemini-2.5-flash"
+                    + "&language=Deutsch").header("Content-Type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(sample("media/text-photo.png"))).build());
+            awaitStatus(json(picture).path("id").asText(), "DONE");
+            var described = fake.requests().stream().filter(r -> r.isGenerate()
+                    && r.userText().contains("Describe this picture")).toList();
+            assertThat(described).hasSize(1);
+            assertThat(described.get(0).model()).isEqualTo("gemini-2.5-flash");
+            assertThat(described.get(0).userText()).contains("in Deutsch").contains("without translating");
+
+            // a picture is not a recording
+            HttpResponse<String> notAudio = send(req("/api/v1/jobs?name=photo2.jpg&task=transcribe")
+                    .header("Content-Type", "image/jpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(sample("media/text-photo.jpg"))).build());
+            JsonNode failed = awaitStatus(json(notAudio).path("id").asText(), "FAILED");
+            assertThat(failed.path("error").path("message").asText()).contains("image/jpeg");
+        } finally {
+            fake.respondWith(FakeGemini::defaultAnswer);
+        }
+    }
+
+    // ---- what the server refuses before a route --------------------------------------------------------------------
+
+    @Test
+    void aFormEncodedBodyGets415WithWhatToSendInstead() throws Exception {
+        started(app(root));
+        // what curl --data-binary @file sends without -H Content-Type
+        HttpResponse<String> form = send(req("/api/v1/jobs?name=report.pdf")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(sample("alice.pdf"))).build());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(form).path("type").asText()).isEqualTo("/problems/unsupported-media-type");
+        assertThat(json(form).path("detail").asText()).contains("application/octet-stream").contains("-F file=@");
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isZero();
+        // the same bytes with a content type are a job
+        HttpResponse<String> typed = send(req("/api/v1/jobs?name=report.pdf")
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(sample("alice.pdf"))).build());
+        assertThat(typed.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void aBodyOverTheServersOwnLimitGets413ProblemDetailsWithTheLimit() throws Exception {
+        started(app(root).set("http.max-body-bytes", "1000").set("camel.server.max-body-size", "4096"));
+        // over http.max-body-bytes, under the server's limit: the API's own check
+        HttpResponse<String> api = postRaw("?name=big.txt", new byte[2000]);
+        assertThat(api.statusCode()).isEqualTo(413);
+        assertThat(json(api).path("detail").asText()).contains("1000");
+        // over the server's limit: refused by the server before any route, as problem details too
+        for (byte[] body : new byte[][] {new byte[10_000], new byte[300_000]}) {
+            HttpResponse<String> server = postRaw("?name=bigger.txt", body);
+            assertThat(server.statusCode()).isEqualTo(413);
+            assertThat(server.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(server).path("status").asInt()).isEqualTo(413);
+            assertThat(json(server).path("detail").asText()).contains("1000").contains("4096");
+        }
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isZero();
+    }
+
+    @Test
+    void whileParkedOnTheDailyQuotaSubmissionsGet503WithRetryAfter() throws Exception {
+        fake.failNext(io.geminidigest.testing.Fault.quotaPerDay());
+        started(app(root).set("camel.main.shutdown-timeout", "5"));
+        HttpResponse<String> first = postRaw("?name=first.txt", text("The first job meets the daily quota.\n"));
+        assertThat(first.statusCode()).isEqualTo(202);
+        String id = json(first).path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> send(get("/health/ready")).statusCode() == 503);
+        JsonNode ready = json(send(get("/health/ready")));
+        assertThat(ready.path("parking").path("parked").asBoolean()).isTrue();
+
+        HttpResponse<String> parked = postRaw("?name=second.txt", text("Sent while parked.\n"));
+        assertThat(parked.statusCode()).isEqualTo(503);
+        assertThat(parked.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(parked).path("type").asText()).isEqualTo("/problems/unavailable");
+        assertThat(json(parked).path("detail").asText()).contains("parked until");
+        long retryAfter = Long.parseLong(parked.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isPositive();
+        // the accepted job waits (not failed), and nothing more was sent
+        assertThat(json(send(get("/api/v1/jobs/" + id))).path("status").asText()).isIn("PARKED", "RUNNING");
+        assertThat(json(send(get("/api/v1/jobs"))).path("total").asLong()).isEqualTo(1);
+        assertThat(fake.count(":generateContent")).isEqualTo(1);
     }
 }
