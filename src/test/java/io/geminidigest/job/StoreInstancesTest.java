@@ -322,6 +322,34 @@ class StoreInstancesTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theHeartbeatKeepsThisInstancesWorkAndQueuesADeadInstancesJobsAgain(String db) throws Exception {
+        String url = freshUrl(db);
+        TestClock clock = new TestClock();
+        try (JdbcContentIndex indexA = index(url, "instance-a", clock);
+                JdbcJobStore storeA = jobs(url, "instance-a", clock);
+                JdbcContentIndex indexB = index(url, "instance-b", clock);
+                JdbcJobStore storeB = jobs(url, "instance-b", clock)) {
+            io.geminidigest.app.StoreLeases heartbeatA = new io.geminidigest.app.StoreLeases(indexA, storeA);
+            assertThat(indexA.claim("d".repeat(64), "a.txt").isNew()).isTrue();
+            String jobA = storeA.accept(request("heartbeat a " + db, null)).job().id();
+            String jobB = storeB.accept(request("heartbeat b " + db, null)).job().id();
+            storeA.markRunning(jobA);
+            storeB.markRunning(jobB);
+            // B dies; A's heartbeat beats on
+            for (int beat = 0; beat < 4; beat++) {
+                clock.advance(Duration.ofSeconds(30));
+                int requeued = heartbeatA.renew();
+                assertThat(requeued).as("beat " + beat).isEqualTo(beat == 3 ? 1 : 0);
+            }
+            assertThat(storeA.find(jobA).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(storeA.find(jobB).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(indexB.releaseUnfinished()).as("A's claim is live after 120 s").isZero();
+            assertThat(storeB.requeueExpired()).isZero();
+        }
+    }
+
     @Test
     void theInstanceIdIsKeptPerStateFolderAndAnotherHolderGetsItsOwn() throws Exception {
         Path state = temp.resolve("state-" + UUID.randomUUID());
