@@ -24,6 +24,8 @@ import io.geminidigest.gemini.GeminiResponses;
 import io.geminidigest.gemini.PriceTable;
 import io.geminidigest.gemini.Secrets;
 import io.geminidigest.job.ContentHasher;
+import io.geminidigest.job.InstanceId;
+import io.geminidigest.job.InstanceLease;
 import io.geminidigest.http.HttpJobsApi;
 import io.geminidigest.job.JdbcContentIndex;
 import io.geminidigest.job.JdbcJobStore;
@@ -83,12 +85,27 @@ public final class DigestConfiguration implements CamelConfiguration {
         if (storeUrl.isBlank()) {
             storeUrl = defaultStoreUrl(stateDir);
         }
-        JdbcContentIndex index = new JdbcContentIndex(storeUrl, s.get("store.user", ""), s.get("store.password", ""));
+        // the instance's leases on what it claims in the store (several instances may share a PostgreSQL store)
+        int leaseSeconds = s.getInt("store.lease-seconds", 90);
+        int heartbeatSeconds = s.getInt("store.heartbeat-seconds", 30);
+        if (heartbeatSeconds <= 0 || heartbeatSeconds >= leaseSeconds) {
+            throw new IllegalArgumentException("store.heartbeat-seconds (" + heartbeatSeconds + ") must be above 0 "
+                    + "and below store.lease-seconds (" + leaseSeconds + "): leases are renewed before they end");
+        }
+        InstanceId instanceId = InstanceId.of(stateDir);
+        String configuredId = s.get("store.instance-id", "").strip();
+        InstanceLease lease = new InstanceLease(configuredId.isEmpty() ? instanceId.id() : configuredId,
+                Duration.ofSeconds(leaseSeconds), java.time.Clock.systemUTC());
+        org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).info("store instance id {}{}",
+                lease.instanceId(), !configuredId.isEmpty() ? " (store.instance-id)" : instanceId.persistent()
+                        ? " (kept in " + stateDir + ")" : " (random: another process holds " + stateDir + ")");
+        JdbcContentIndex index = new JdbcContentIndex(storeUrl, s.get("store.user", ""), s.get("store.password", ""),
+                lease);
         int released = index.releaseUnfinished();
         if (released > 0) {
             org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).info(
-                    "released {} document(s) left unfinished by an earlier run: they will be processed again",
-                    released);
+                    "released {} document(s) left unfinished by an earlier run (this instance's, or with an expired "
+                    + "lease): they will be processed again", released);
         }
         registry.bind("contentIndex", index);
         registry.bind("folderJobs", new FolderJobs(new ContentHasher()));
@@ -244,20 +261,29 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("tokenCounter", keyConfigured ? counter : (java.util.function.ToIntFunction<String>) t -> 0);
 
         // jobs from every way in: the durable store (same database as the content index), the spool, the dispatcher
-        JdbcJobStore jobStore = new JdbcJobStore(storeUrl, s.get("store.user", ""), s.get("store.password", ""));
+        JdbcJobStore jobStore = new JdbcJobStore(storeUrl, s.get("store.user", ""), s.get("store.password", ""),
+                lease);
         int requeued = jobStore.requeueUnfinished();
         if (requeued > 0) {
             org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).info(
-                    "{} job(s) left unfinished by an earlier run are queued again", requeued);
+                    "{} job(s) left unfinished by an earlier run (this instance's, or with an expired lease) are "
+                    + "queued again", requeued);
+        }
+        int replyClaims = jobStore.releaseReplyClaims();
+        if (replyClaims > 0) {
+            org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).info(
+                    "{} reply(ies) this instance was sending when it stopped are due again", replyClaims);
         }
         registry.bind("jobStore", jobStore);
+        registry.bind("storeLeases", new StoreLeases(index, jobStore));
         JobMetrics jobMetrics = new JobMetrics(meters);
         jobMetrics.setStore(jobStore);
         JobDispatcher dispatcher = new JobDispatcher(jobStore, new Spool(stateDir.resolve("spool")), jobMetrics, json,
                 s.getInt("ingest.concurrency", 2), s.getInt("jobs.max-queued", 1000));
         limiter.addParkingListener(dispatcher::onParking);
         registry.bind("jobs", dispatcher);
-        registry.bind("messageJobs", new MessageJobs(dispatcher, jobStore, outputDir, json));
+        registry.bind("messageJobs", new MessageJobs(dispatcher, jobStore, outputDir, json,
+                Duration.ofSeconds(s.getInt("messaging.reply-retry-seconds", 10))));
         if (brokerIngest != null) {
             // the message consumers pause while the local backlog is over messaging.max-backlog
             dispatcher.onBacklog(brokerIngest::backlog);
@@ -277,7 +303,7 @@ public final class DigestConfiguration implements CamelConfiguration {
 
         // what holds processes, threads or connections is closed when the context stops, after its routes: an
         // application embedded in a longer-lived JVM (tests, a host application) leaves no extraction worker behind
-        closeOnStop(context, extractor, limiter, uploads, jobStore, index);
+        closeOnStop(context, extractor, limiter, uploads, jobStore, index, instanceId);
     }
 
     private static void closeOnStop(CamelContext context, AutoCloseable... resources) throws Exception {

@@ -35,12 +35,15 @@ public final class MessageJobs {
     private final JobStore store;
     private final Path outputDir;
     private final ObjectMapper json;
+    private final Duration retryAfter;
 
-    public MessageJobs(JobDispatcher jobs, JobStore store, Path outputDir, ObjectMapper json) {
+    /** @param retryAfter how long after a failed send the reply may be sent again ({@code messaging.reply-retry-seconds}) */
+    public MessageJobs(JobDispatcher jobs, JobStore store, Path outputDir, ObjectMapper json, Duration retryAfter) {
         this.jobs = jobs;
         this.store = store;
         this.outputDir = outputDir;
         this.json = json;
+        this.retryAfter = retryAfter;
     }
 
     /** Records the request durably; the answer the message routes read: id, status, duplicate. */
@@ -96,10 +99,10 @@ public final class MessageJobs {
         store.replySent(replyId);
     }
 
-    /** The reply could not be sent: it is sent again once its lease is over. */
+    /** The reply could not be sent: the reason is kept, and it is sent again after the retry delay. */
     public void notSent(String replyId, String reason) {
         if (replyId != null) {
-            store.replyNotSent(replyId, reason);
+            store.replyNotSent(replyId, reason, retryAfter);
         }
     }
 

@@ -17,10 +17,16 @@ public interface ContentIndex extends AutoCloseable {
     /** Marks claimed content as summarized, with where its summary is. */
     void complete(String sha256, String source, String outputRef);
 
-    /** Gives a claim up (the job failed): the same content may be tried again. */
+    /** Gives this instance's claim up (the job failed): the same content may be tried again. */
     void release(String sha256);
 
-    /** Releases claims left behind by a process that stopped mid-document; returns how many. */
+    /** Extends the lease of this instance's claims (the heartbeat); returns how many. */
+    int renewLeases();
+
+    /**
+     * At start-up: releases the claims without a live lease (expired: left by a process that stopped mid-document,
+     * or this same instance id's, from before a restart); another live instance's claims stay. Returns how many.
+     */
     int releaseUnfinished();
 
     @Override

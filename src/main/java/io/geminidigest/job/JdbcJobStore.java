@@ -21,6 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * same schema and SQL on both. One connection under a lock (a few statements per job); every change is committed
  * before the method returns, so a job that {@link #accept} returned survives a crash. The replies jobs owe are the
  * table {@code job_replies} (the outbox), changed in the same transactions as the jobs they answer.
+ * <p>
+ * Several instances may share one database (PostgreSQL): a running or parked job and a claimed reply carry the
+ * {@link InstanceLease#instanceId() instance id} that holds them and a lease, renewed by {@link #renewLeases()} while
+ * the instance lives. At start-up an instance takes back only what has no live lease (expired, or its own id's, left
+ * by its earlier run); every claim is a conditional UPDATE that one instance alone wins.
  */
 public final class JdbcJobStore implements JobStore {
 
@@ -34,9 +39,16 @@ public final class JdbcJobStore implements JobStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SingleConnection db;
+    private final InstanceLease lease;
 
+    /** A store for a process of its own (random instance id, 90 s leases, the system clock). */
     public JdbcJobStore(String url, String user, String password) {
+        this(url, user, password, InstanceLease.ephemeral(Duration.ofSeconds(90)));
+    }
+
+    public JdbcJobStore(String url, String user, String password, InstanceLease lease) {
         this.db = new SingleConnection(url, user, password, "job store");
+        this.lease = lease;
         run(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS jobs ("
@@ -81,6 +93,10 @@ public final class JdbcJobStore implements JobStore {
                         + " sent_at TIMESTAMP)");
                 s.execute("CREATE INDEX IF NOT EXISTS job_replies_job ON job_replies (job_id)");
                 s.execute("CREATE INDEX IF NOT EXISTS job_replies_status ON job_replies (status, created_at)");
+                // several instances on one database: who holds a running job or a reply being sent, until when
+                s.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lease_owner VARCHAR(128)");
+                s.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lease_until TIMESTAMP");
+                s.execute("ALTER TABLE job_replies ADD COLUMN IF NOT EXISTS claimed_by VARCHAR(128)");
             }
             return null;
         });
@@ -125,7 +141,7 @@ public final class JdbcJobStore implements JobStore {
      * when it is. A request whose reply (same destination, same correlation id) is owed already adds none; one whose
      * reply was sent gets it again.
      */
-    private static void owe(Connection c, JobRecord job, JobRequest request) throws SQLException {
+    private void owe(Connection c, JobRecord job, JobRequest request) throws SQLException {
         if (request.replyTo() == null || request.replyTo().isBlank()) {
             return;
         }
@@ -150,7 +166,7 @@ public final class JdbcJobStore implements JobStore {
             ins.setString(4, request.correlationId());
             ins.setString(5, request.source());
             ins.setString(6, (job.status().isFinal() ? JobReply.Status.PENDING : JobReply.Status.WAITING).name());
-            ins.setTimestamp(7, Timestamp.from(Instant.now()));
+            ins.setTimestamp(7, now());
             ins.executeUpdate();
         }
     }
@@ -168,15 +184,26 @@ public final class JdbcJobStore implements JobStore {
     public JobRecord recordRunning(String id, JobRequest request, String sha256, long bytes) {
         return run(c -> {
             insert(c, id, request, sha256, bytes, JobStatus.RUNNING);
+            holdLease(c, id);
             return one(c, "WHERE id = ?", id).orElseThrow();
         });
     }
 
-    private static void insert(Connection c, String id, JobRequest r, String sha256, long bytes, JobStatus status)
+    private void holdLease(Connection c, String id) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement(
+                "UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE id = ?")) {
+            u.setString(1, lease.instanceId());
+            u.setTimestamp(2, Timestamp.from(lease.until()));
+            u.setString(3, id);
+            u.executeUpdate();
+        }
+    }
+
+    private void insert(Connection c, String id, JobRequest r, String sha256, long bytes, JobStatus status)
             throws SQLException {
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO jobs (" + COLUMNS + ") VALUES "
                 + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, NULL, NULL, ?, ?)")) {
-            Timestamp now = Timestamp.from(Instant.now());
+            Timestamp now = now();
             ins.setString(1, id);
             ins.setString(2, r.source());
             ins.setString(3, r.messageId());
@@ -236,9 +263,36 @@ public final class JdbcJobStore implements JobStore {
         q.setString(4, source);
     }
 
+    /**
+     * A queued job, or a job this instance parked: one instance alone wins the conditional UPDATE, and holds the job
+     * under its lease.
+     */
     @Override
     public boolean markRunning(String id) {
-        return update("SET status = 'RUNNING' WHERE id = ? AND status IN ('QUEUED', 'PARKED')", id) == 1;
+        return run(c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET status = 'RUNNING', updated_at = ?, "
+                    + "lease_owner = ?, lease_until = ? WHERE id = ? AND (status = 'QUEUED' "
+                    + "OR (status = 'PARKED' AND (lease_owner IS NULL OR lease_owner = ?)))")) {
+                u.setTimestamp(1, now());
+                u.setString(2, lease.instanceId());
+                u.setTimestamp(3, Timestamp.from(lease.until()));
+                u.setString(4, id);
+                u.setString(5, lease.instanceId());
+                return u.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public int renewLeases() {
+        return run(c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET lease_until = ? WHERE lease_owner = ? "
+                    + "AND status IN ('RUNNING', 'PARKED')")) {
+                u.setTimestamp(1, Timestamp.from(lease.until()));
+                u.setString(2, lease.instanceId());
+                return u.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -248,7 +302,7 @@ public final class JdbcJobStore implements JobStore {
                     "UPDATE jobs SET progress_done = ?, progress_total = ?, updated_at = ? WHERE id = ?")) {
                 u.setInt(1, done);
                 u.setInt(2, total);
-                u.setTimestamp(3, Timestamp.from(Instant.now()));
+                u.setTimestamp(3, now());
                 u.setString(4, id);
                 return u.executeUpdate();
             }
@@ -266,13 +320,13 @@ public final class JdbcJobStore implements JobStore {
             try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET status = 'DONE', result_json = ?, "
                     + "tokens_in = ?, tokens_out = ?, tokens_thinking = ?, cost_usd = ?, "
                     + "progress_done = GREATEST(progress_total, 1), progress_total = GREATEST(progress_total, 1), "
-                    + "updated_at = ? WHERE id = ?")) {
+                    + "updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
                 u.setString(1, resultJson);
                 u.setLong(2, tokens.in());
                 u.setLong(3, tokens.out());
                 u.setLong(4, tokens.thinking());
                 u.setDouble(5, costUsd);
-                u.setTimestamp(6, Timestamp.from(Instant.now()));
+                u.setTimestamp(6, now());
                 u.setString(7, id);
                 u.executeUpdate();
             }
@@ -285,9 +339,10 @@ public final class JdbcJobStore implements JobStore {
     public void markFailed(String id, String errorJson) {
         db.transaction(c -> {
             try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE jobs SET status = 'FAILED', error_json = ?, updated_at = ? WHERE id = ?")) {
+                    "UPDATE jobs SET status = 'FAILED', error_json = ?, updated_at = ?, lease_owner = NULL, "
+                            + "lease_until = NULL WHERE id = ?")) {
                 u.setString(1, errorJson);
-                u.setTimestamp(2, Timestamp.from(Instant.now()));
+                u.setTimestamp(2, now());
                 u.setString(3, id);
                 u.executeUpdate();
             }
@@ -301,7 +356,7 @@ public final class JdbcJobStore implements JobStore {
         return db.transaction(c -> {
             try (PreparedStatement u = c.prepareStatement(
                     "UPDATE jobs SET status = 'CANCELLED', updated_at = ? WHERE id = ? AND status = 'QUEUED'")) {
-                u.setTimestamp(1, Timestamp.from(Instant.now()));
+                u.setTimestamp(1, now());
                 u.setString(2, id);
                 if (u.executeUpdate() != 1) {
                     return false;
@@ -313,9 +368,9 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public List<JobReply> claimReplies(String jobId, Duration lease, int limit) {
+    public List<JobReply> claimReplies(String jobId, Duration claimFor, int limit) {
         return db.transaction(c -> {
-            Timestamp now = Timestamp.from(Instant.now());
+            Timestamp now = now();
             List<JobReply> due = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement("SELECT " + REPLY_COLUMNS + " FROM job_replies "
                     + "WHERE status = 'PENDING' AND (? IS NULL OR job_id = ?) "
@@ -332,12 +387,13 @@ public final class JdbcJobStore implements JobStore {
             }
             List<JobReply> claimed = new ArrayList<>();
             try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET claimed_until = ?, "
-                    + "attempts = attempts + 1 WHERE id = ? AND status = 'PENDING' "
+                    + "claimed_by = ?, attempts = attempts + 1 WHERE id = ? AND status = 'PENDING' "
                     + "AND (claimed_until IS NULL OR claimed_until < ?)")) {
                 for (JobReply r : due) {
-                    u.setTimestamp(1, Timestamp.from(now.toInstant().plus(lease)));
-                    u.setString(2, r.id());
-                    u.setTimestamp(3, now);
+                    u.setTimestamp(1, Timestamp.from(now.toInstant().plus(claimFor)));
+                    u.setString(2, lease.instanceId());
+                    u.setString(3, r.id());
+                    u.setTimestamp(4, now);
                     // another process may have claimed it since the select
                     if (u.executeUpdate() == 1) {
                         claimed.add(new JobReply(r.id(), r.jobId(), r.replyTo(), r.correlationId(), r.source(),
@@ -353,8 +409,8 @@ public final class JdbcJobStore implements JobStore {
     public void replySent(String replyId) {
         run(c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET status = 'SENT', sent_at = ?, "
-                    + "claimed_until = NULL, last_error = NULL WHERE id = ?")) {
-                u.setTimestamp(1, Timestamp.from(Instant.now()));
+                    + "claimed_until = NULL, claimed_by = NULL, last_error = NULL WHERE id = ?")) {
+                u.setTimestamp(1, now());
                 u.setString(2, replyId);
                 return u.executeUpdate();
             }
@@ -362,12 +418,24 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public void replyNotSent(String replyId, String error) {
+    public void replyNotSent(String replyId, String error, Duration retryAfter) {
         run(c -> {
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE job_replies SET last_error = ? WHERE id = ? AND status = 'PENDING'")) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET last_error = ?, claimed_until = ? "
+                    + "WHERE id = ? AND status = 'PENDING'")) {
                 u.setString(1, error == null ? null : error.substring(0, Math.min(error.length(), 4000)));
-                u.setString(2, replyId);
+                u.setTimestamp(2, Timestamp.from(lease.now().plus(retryAfter)));
+                u.setString(3, replyId);
+                return u.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int releaseReplyClaims() {
+        return run(c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET claimed_until = NULL, "
+                    + "claimed_by = NULL WHERE status = 'PENDING' AND claimed_by = ? AND claimed_until IS NOT NULL")) {
+                u.setString(1, lease.instanceId());
                 return u.executeUpdate();
             }
         });
@@ -446,28 +514,56 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public int requeueUnfinished() {
+        return requeue(true);
+    }
+
+    @Override
+    public int requeueExpired() {
+        return requeue(false);
+    }
+
+    /**
+     * Unfinished jobs without a live lease (expired or never given; with {@code ownToo}, also this instance id's, left
+     * by its earlier run) go back to QUEUED; folder jobs among them are closed as FAILED (the watcher takes the file
+     * again) and the replies waiting on those are due.
+     */
+    private int requeue(boolean ownToo) {
+        String free = " AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < ?"
+                + (ownToo ? " OR lease_owner = ?" : "") + ")";
         return db.transaction(c -> {
-            Timestamp now = Timestamp.from(Instant.now());
+            Timestamp now = now();
             // replies waiting on a folder job that is closed below are owed now (with its error)
             try (PreparedStatement u = c.prepareStatement("UPDATE job_replies SET status = 'PENDING' "
                     + "WHERE status = 'WAITING' AND job_id IN (SELECT id FROM jobs WHERE source = 'folder' "
-                    + "AND status IN ('QUEUED', 'RUNNING', 'PARKED'))")) {
+                    + "AND status IN ('QUEUED', 'RUNNING', 'PARKED')" + free + ")")) {
+                bindFree(u, 1, now, ownToo);
                 u.executeUpdate();
             }
             // a folder job's input is still in the folder: the watcher takes it again, as a new job
             try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET status = 'FAILED', error_json = ?, "
-                    + "updated_at = ? WHERE source = 'folder' AND status IN ('QUEUED', 'RUNNING', 'PARKED')")) {
+                    + "updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE source = 'folder' "
+                    + "AND status IN ('QUEUED', 'RUNNING', 'PARKED')" + free)) {
                 u.setString(1, "{\"status\":\"failed\",\"message\":\"interrupted by a restart; the file is "
                         + "taken again from the folder\"}");
                 u.setTimestamp(2, now);
+                bindFree(u, 3, now, ownToo);
                 u.executeUpdate();
             }
             try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET status = 'QUEUED', progress_done = 0, "
-                    + "updated_at = ? WHERE status IN ('RUNNING', 'PARKED')")) {
+                    + "updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE status IN ('RUNNING', 'PARKED')"
+                    + free)) {
                 u.setTimestamp(1, now);
+                bindFree(u, 2, now, ownToo);
                 return u.executeUpdate();
             }
         });
+    }
+
+    private void bindFree(PreparedStatement u, int first, Timestamp now, boolean ownToo) throws SQLException {
+        u.setTimestamp(first, now);
+        if (ownToo) {
+            u.setString(first + 1, lease.instanceId());
+        }
     }
 
     @Override
@@ -480,7 +576,7 @@ public final class JdbcJobStore implements JobStore {
         String sql = "UPDATE jobs " + setAndWhere.replaceFirst("^SET ", "SET updated_at = ?, ");
         return run(c -> {
             try (PreparedStatement u = c.prepareStatement(sql)) {
-                u.setTimestamp(1, Timestamp.from(Instant.now()));
+                u.setTimestamp(1, now());
                 u.setString(2, id);
                 return u.executeUpdate();
             }
@@ -521,6 +617,10 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public void close() {
         db.close();
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(lease.now());
     }
 
     private <T> T run(SingleConnection.Work<T> work) {

@@ -56,8 +56,14 @@ public interface JobStore extends AutoCloseable {
     /** Jobs newest first, optionally filtered by status and source (null: any); {@code page} counts from 0. */
     Page list(JobStatus status, String source, int page, int size);
 
-    /** QUEUED → RUNNING (also PARKED → RUNNING); false when the job was not in either (cancelled meanwhile). */
+    /**
+     * QUEUED → RUNNING (also PARKED → RUNNING for a job this instance parked), held under this instance's lease; false
+     * when the job was not in either (cancelled meanwhile, or taken by another instance: one wins).
+     */
     boolean markRunning(String id);
+
+    /** Extends the lease of this instance's RUNNING and PARKED jobs (the heartbeat); returns how many. */
+    int renewLeases();
 
     void progress(String id, int done, int total);
 
@@ -75,17 +81,23 @@ public interface JobStore extends AutoCloseable {
 
     /**
      * Claims PENDING replies to send (of one job, or of any when {@code jobId} is null), oldest first: each is
-     * claimed for {@code lease} (counted as an attempt); a reply claimed by someone else and not past its lease is
-     * not returned. A reply that is neither {@link #replySent marked sent} nor sent within its lease (a failed send,
-     * a crash) is claimed again after it.
+     * claimed by this instance for {@code claimFor} (counted as an attempt); a reply claimed by someone else and not
+     * past its claim is not returned. A reply that is neither {@link #replySent marked sent} nor sent within its
+     * claim (a crash) is claimed again after it; a failed send after its retry delay ({@link #replyNotSent}).
      */
-    List<JobReply> claimReplies(String jobId, java.time.Duration lease, int limit);
+    List<JobReply> claimReplies(String jobId, java.time.Duration claimFor, int limit);
 
     /** The broker took the reply: SENT. */
     void replySent(String replyId);
 
-    /** The send failed (it stays PENDING, and is claimed again after its lease): the reason is kept. */
-    void replyNotSent(String replyId, String error);
+    /** The send failed: it stays PENDING with the reason, and may be claimed again {@code retryAfter} from now. */
+    void replyNotSent(String replyId, String error, java.time.Duration retryAfter);
+
+    /**
+     * At start-up: the replies this instance id claimed before (a crash cut their send short) may be claimed again
+     * at once, without waiting for their claim to run out; returns how many.
+     */
+    int releaseReplyClaims();
 
     /** Every reply of a job, oldest first. */
     List<JobReply> replies(String jobId);
@@ -99,9 +111,18 @@ public interface JobStore extends AutoCloseable {
     /** Jobs per status and source (for the metrics). */
     List<StatusCount> counts();
 
-    /** At start-up: RUNNING and PARKED jobs of earlier runs go back to QUEUED (folder jobs: FAILED, their
-     * files are picked up again by the folder watcher); returns how many were requeued. */
+    /**
+     * At start-up: RUNNING and PARKED jobs without a live lease (expired, or held by this same instance id before a
+     * restart) go back to QUEUED (folder jobs: FAILED, their files are picked up again by the folder watcher); jobs
+     * another instance holds under a live lease are left alone. Returns how many were requeued.
+     */
     int requeueUnfinished();
+
+    /**
+     * While running: RUNNING and PARKED jobs whose lease expired (their instance stopped renewing: it died) go back
+     * to QUEUED, like {@link #requeueUnfinished()} but never this instance's own; returns how many.
+     */
+    int requeueExpired();
 
     /** Whether the database answers. */
     boolean reachable();

@@ -82,8 +82,10 @@ class JdbcJobStoreTest {
         }
     }
 
+    /** The store of one instance (its id kept across restarts, as the state folder keeps it). */
     private static JdbcJobStore open(String url) {
-        return new JdbcJobStore(url, url.contains("postgresql") ? "postgres" : "", "");
+        return new JdbcJobStore(url, url.contains("postgresql") ? "postgres" : "", "",
+                new InstanceLease("the-instance", java.time.Duration.ofSeconds(90), java.time.Clock.systemUTC()));
     }
 
     private static JobRequest request(String source, String messageId, Path file) {
@@ -295,7 +297,7 @@ class JdbcJobStoreTest {
             assertThat(store.claimReplies(null, lease, 10)).as("claimed: not handed out twice").isEmpty();
 
             store.replySent(claimed.get(0).id());
-            store.replyNotSent(claimed.get(1).id(), "broker down");
+            store.replyNotSent(claimed.get(1).id(), "broker down", lease);
             assertThat(store.replies(job.id())).extracting(JobReply::correlationId, JobReply::status,
                     JobReply::lastError).containsExactlyInAnyOrder(
                     org.assertj.core.groups.Tuple.tuple("c-1", JobReply.Status.SENT, null),
