@@ -44,11 +44,13 @@ public final class LimiterGate implements AutoCloseable {
     }
 
     /**
+     * With the margin on unsettled calls only (the application's default, {@code ratelimit.margin-on-unsettled-only}).
+     *
      * @param packing whether a smaller waiting call may pass a larger one that does not fit yet without delaying it
      *                ({@code ratelimit.packing}; false: strictly first come, first served)
      */
     public LimiterGate(RateLimits limits, List<String> models, boolean packing) {
-        this(limits, models, packing, false);
+        this(limits, models, packing, true);
     }
 
     /**

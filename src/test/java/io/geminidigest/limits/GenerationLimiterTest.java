@@ -146,6 +146,19 @@ class GenerationLimiterTest {
     }
 
     @Test
+    void withTheMarginOnUnsettledOnlyAFailedCallKeepsItsMargin() throws Exception {
+        RateLimits limits = RateLimits.of(0, 100_000, 0, 0).withMargin(0.05);
+        // answered: the server's count replaces estimate / 0.95 (100,000), room is left for a small call at once
+        GenerationLimiter answered = new GenerationLimiter(limits, new SimulatedTime()).marginOnUnsettledOnly(true);
+        answered.settle(answered.acquire(Calls.generate(95_000)), 95_000);
+        assertThat(answered.acquire(Calls.generate(1_000)).waitMillis()).isZero();
+        // failed without an answer (the server's charge is unknown): estimate / 0.95 stays for the whole window
+        GenerationLimiter failed = new GenerationLimiter(limits, new SimulatedTime()).marginOnUnsettledOnly(true);
+        failed.release(failed.acquire(Calls.generate(95_000)));
+        assertThat(failed.acquire(Calls.generate(1_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+    }
+
+    @Test
     void aNearMiss429WaitsForTheServersDelayWithoutCuttingTheRate() throws Exception {
         GenerationLimiter limiter = new GenerationLimiter(RateLimits.of(60, 100_000, 0, 0).withMargin(0), time);
         // 1.2 s is under 5% of the 60 s window: our admission and the server's charge were a little apart
