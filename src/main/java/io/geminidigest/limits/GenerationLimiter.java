@@ -33,7 +33,8 @@ import io.geminidigest.gemini.GeminiException;
  * stay within {@code E_tokens} and the requests admitted there plus one within {@code E_requests}: exactly how a
  * server counting in a rolling window decides, so a backlog can fill every window to the limit whatever the request
  * sizes. {@code E_tokens} is the TPM limit times {@code (1 − margin)} ({@link RateLimits#effectiveTokensPerMinute()}),
- * {@code E_requests} the RPM limit (both times the 429 adaptation factor). {@code W} is the (scaled) minute plus the
+ * or the TPM limit itself with the margin on unsettled charges only ({@link #marginOnUnsettledOnly}, the
+ * application's default), {@code E_requests} the RPM limit (both times the 429 adaptation factor). {@code W} is the (scaled) minute plus the
  * {@linkplain RateLimits#skewAllowance() skew allowance}: the server charges a request when it has received and
  * counted it, a few milliseconds after our admission, and that delay varies from request to request; counting our
  * admissions over a slightly longer window keeps the server's window of any later request free of them. On a cold
