@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks: bench/run.sh [pipeline|limits|media|all] [arguments for the benchmark's main class]
 #   pipeline [rounds]                       PipelineBench (default 3 rounds of the 13 samples)
-#   limits [scale ...] [key=value ...]      LimitsBench (default scale 0.04; key=value overrides settings)
+#   limits [scale ...] [key=value ...]      LimitsBench (default scale 0.1; key=value overrides settings)
 #   media [scale] [key=value ...]           MediaBench (3-hour recording, default scale 0.1; cached in bench/out/)
 # Figures are printed and written to bench/out/<name>.json. Maven runs offline (-o): dependencies must be in ~/.m2.
 set -euo pipefail

@@ -143,10 +143,9 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("pipeline", new PipelineSupport(index, outputDir, json, templates.named().keySet()));
         RateLimits rateLimits = rateLimits(s);
         // requests of a fraction of the minute pack the rolling window with little waste (see application.properties)
-        int tpmParts = Math.max(1, s.getInt("chunk.tokens-per-minute-parts", 4));
         ModelBudget modelBudget = new ModelBudget(s.getInt("chunk.pricing-cliff-tokens", 200_000),
-                s.getDouble("chunk.cliff-margin", 0.05), (int) Math.min(Integer.MAX_VALUE,
-                        rateLimits.effectiveTokensPerMinute() / tpmParts),
+                s.getDouble("chunk.cliff-margin", 0.05), ModelBudget.tokensPerMinuteShare(rateLimits,
+                        s.getInt("chunk.tokens-per-minute-parts", 8)),
                 summarizer.templateTokens(), s.getInt("chunk.reserved-output-tokens", 8192));
         ChunkBudget initial = modelBudget.forModel(s.getInt("gemini.default-input-token-limit", 1_048_576));
         ChunkPlanner planner = new ChunkPlanner(estimator, initial, s.getInt("chunk.overlap-tokens", 0),
@@ -155,7 +154,7 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("modelBudget", modelBudget);
         registry.bind("orderedResults", new GroupedBodyAggregationStrategy());
         ExecutorService summarizePool = context.getExecutorServiceManager().newFixedThreadPool(this,
-                "summarize", s.getInt("summarize.concurrency", 4));
+                "summarize", s.getInt("summarize.concurrency", 8));
         registry.bind("summarizeExecutor", summarizePool);
 
         PriceTable prices = new PriceTable(s.getDouble("price.input-per-million", 2.0),
@@ -177,7 +176,7 @@ public final class DigestConfiguration implements CamelConfiguration {
         java.util.List<String> models = new java.util.ArrayList<>(java.util.List.of(model));
         models.addAll(fallbacks);
         LimiterGate limiter = new LimiterGate(rateLimits, models, s.getBoolean("ratelimit.packing", true),
-                s.getBoolean("ratelimit.margin-on-unsettled-only", false));
+                s.getBoolean("ratelimit.margin-on-unsettled-only", true));
         registry.bind("limiter", limiter);
         ParkingControl parking = new ParkingControl(context, stateDir);
         limiter.addParkingListener(parking);

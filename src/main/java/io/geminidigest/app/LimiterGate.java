@@ -25,6 +25,7 @@ public final class LimiterGate implements AutoCloseable {
     private final RateLimits limits;
     private final Map<String, GenerationLimiter> byModel = new ConcurrentHashMap<>();
     private final List<Consumer<Optional<Parking>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<WaitingListener> waitingListeners = new CopyOnWriteArrayList<>();
     private final List<String> models;
     private final boolean packing;
     private final boolean marginOnUnsettledOnly;
@@ -43,11 +44,13 @@ public final class LimiterGate implements AutoCloseable {
     }
 
     /**
+     * With the margin on unsettled calls only (the application's default, {@code ratelimit.margin-on-unsettled-only}).
+     *
      * @param packing whether a smaller waiting call may pass a larger one that does not fit yet without delaying it
      *                ({@code ratelimit.packing}; false: strictly first come, first served)
      */
     public LimiterGate(RateLimits limits, List<String> models, boolean packing) {
-        this(limits, models, packing, false);
+        this(limits, models, packing, true);
     }
 
     /**
@@ -87,6 +90,7 @@ public final class LimiterGate implements AutoCloseable {
             GenerationLimiter l = new GenerationLimiter(limits).packing(packing)
                     .marginOnUnsettledOnly(marginOnUnsettledOnly);
             l.addParkingListener(p -> parkingChanged());
+            l.addWaitingListener((at, waiting) -> waitingListeners.forEach(w -> w.changed(m, at, waiting)));
             return l;
         });
     }
@@ -122,6 +126,20 @@ public final class LimiterGate implements AutoCloseable {
 
     public void addParkingListener(Consumer<Optional<Parking>> listener) {
         listeners.add(listener);
+    }
+
+    /** Hears of a model's limiter queue changing: how many calls wait for admission, and since when. */
+    @FunctionalInterface
+    public interface WaitingListener {
+        void changed(String model, Instant at, int waiting);
+    }
+
+    /**
+     * Listens to the number of calls waiting for admission in every model's limiter (see
+     * {@link GenerationLimiter#addWaitingListener}); register before the first call to see every change.
+     */
+    public void addWaitingListener(WaitingListener listener) {
+        waitingListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     public Map<String, GenerationLimiter> limiters() {

@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.geminidigest.gemini.GeminiCall;
@@ -33,7 +33,8 @@ import io.geminidigest.gemini.GeminiException;
  * stay within {@code E_tokens} and the requests admitted there plus one within {@code E_requests}: exactly how a
  * server counting in a rolling window decides, so a backlog can fill every window to the limit whatever the request
  * sizes. {@code E_tokens} is the TPM limit times {@code (1 − margin)} ({@link RateLimits#effectiveTokensPerMinute()}),
- * {@code E_requests} the RPM limit (both times the 429 adaptation factor). {@code W} is the (scaled) minute plus the
+ * or the TPM limit itself with the margin on unsettled charges only ({@link #marginOnUnsettledOnly}, the
+ * application's default), {@code E_requests} the RPM limit (both times the 429 adaptation factor). {@code W} is the (scaled) minute plus the
  * {@linkplain RateLimits#skewAllowance() skew allowance}: the server charges a request when it has received and
  * counted it, a few milliseconds after our admission, and that delay varies from request to request; counting our
  * admissions over a slightly longer window keeps the server's window of any later request free of them. On a cold
@@ -75,7 +76,13 @@ import io.geminidigest.gemini.GeminiException;
  * the counter recomputes the real midnight every day. When the counter reaches the quota, or the server reports the
  * daily quota or spend cap, the limiter <em>parks</em>: {@link #acquire} waits (it does not fail) until the park
  * ends by itself at its end time, and the {@linkplain #addParkingListener listeners} hear of the park and of the
- * resume (the Camel layer suspends and resumes ingest with them). The cap on calls in flight is a fair semaphore.
+ * resume (the Camel layer suspends and resumes ingest with them).
+ *
+ * <h2>Calls in flight</h2>
+ * The cap on calls in flight counts the calls admitted and not yet settled or released, under the same lock as the
+ * window: a call waiting for admission is not in flight and holds no slot, so the queue in front of the window can be
+ * longer than the cap (more waiters of different sizes pack the window better); admission takes a slot atomically
+ * with the window's room, first come first served (a call never takes a slot a call ahead of it could need).
  *
  * <h2>Time</h2>
  * Everything runs on the injected {@link TimeSource}; the minute and the day are scaled by
@@ -107,7 +114,8 @@ public final class GenerationLimiter implements AutoCloseable {
     /** The (scaled) minute: 429 block without a delay, recovery steps, near-miss threshold. */
     private final long windowNanos;
     private final boolean rateLimited;
-    private final Semaphore inFlight;
+    /** The cap on calls admitted and not yet settled or released (0 = none). */
+    private final int maxInFlight;
     private final Instant start;
 
     /** Guards the log and the waiters; {@link #changed} is signalled when an admission may have become possible. */
@@ -115,6 +123,8 @@ public final class GenerationLimiter implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final SlidingLog log;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Metered calls admitted and not yet settled or released: what the in-flight cap counts; guarded by lock. */
+    private int admittedInFlight;
     private volatile boolean packing = true;
     private volatile boolean marginOnUnsettled;
     /** The admission window {@code W}: the minute plus the skew allowance. */
@@ -141,6 +151,7 @@ public final class GenerationLimiter implements AutoCloseable {
     private final AtomicLong adaptations = new AtomicLong();
     private final AtomicLong nearMisses = new AtomicLong();
     private final List<Consumer<Optional<Parking>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Instant, Integer>> waitingListeners = new CopyOnWriteArrayList<>();
 
     /** A waiting acquisition. */
     private static final class Waiter {
@@ -162,7 +173,7 @@ public final class GenerationLimiter implements AutoCloseable {
         this.rateLimited = limits.requestsPerMinute() > 0 || limits.tokensPerMinute() > 0;
         this.admissionWindowNanos = limits.admissionWindow().toNanos();
         this.log = new SlidingLog(admissionWindowNanos);
-        this.inFlight = limits.maxInFlight() == 0 ? null : new Semaphore(limits.maxInFlight(), true);
+        this.maxInFlight = limits.maxInFlight();
         this.start = time.now();
         this.lastFactorChangeNanos = time.currentTimeNanos();
         this.dayResetAt = nextDayReset();
@@ -217,21 +228,9 @@ public final class GenerationLimiter implements AutoCloseable {
                     + " tokens per minute: it can never pass; split it into smaller requests");
         }
         long begin = time.currentTimeNanos();
-        if (inFlight != null) {
-            inFlight.acquire();
-        }
-        SlidingLog.Entry entry = null;
-        boolean admitted = false;
-        try {
-            long charge = limits.tokensPerMinute() == 0 ? 0
-                    : marginOnUnsettled ? (long) Math.ceil(estimate / (1 - limits.margin())) : estimate;
-            entry = admit(charge);
-            admitted = true;
-        } finally {
-            if (!admitted && inFlight != null) {
-                inFlight.release();
-            }
-        }
+        long charge = limits.tokensPerMinute() == 0 ? 0
+                : marginOnUnsettled ? (long) Math.ceil(estimate / (1 - limits.margin())) : estimate;
+        SlidingLog.Entry entry = admit(charge);
         long waited = Math.max(0, time.currentTimeNanos() - begin);
         totalWaitNanos.addAndGet(waited);
         acquisitions.incrementAndGet();
@@ -253,6 +252,7 @@ public final class GenerationLimiter implements AutoCloseable {
         lock.lockInterruptibly();
         try {
             waiters.addLast(me);
+            waitingChanged();
             try {
                 while (true) {
                     long wait = gateNanos();
@@ -261,8 +261,14 @@ public final class GenerationLimiter implements AutoCloseable {
                         long now = time.currentTimeNanos();
                         log.prune(now);
                         wait = rateLimited ? nanosUntilAdmissible(me, now) : 0;
+                        if (wait == 0 && !slotFree(me)) {
+                            // only a settle or a release frees a slot (it signals): a real wait, whatever the clock
+                            changed.awaitNanos(MAX_WAIT_NANOS);
+                            continue;
+                        }
                         if (wait == 0) {
                             countRequestToday();
+                            admittedInFlight++;
                             if (!rateLimited) {
                                 return null;
                             }
@@ -275,10 +281,41 @@ public final class GenerationLimiter implements AutoCloseable {
                 }
             } finally {
                 waiters.remove(me);
+                waitingChanged();
                 changed.signalAll();
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Whether {@code me} may take an in-flight slot now: the cap counts admitted calls only (a call waiting for
+     * admission is not in flight), and a call never takes a slot that a call queued ahead of it could need, so the
+     * free slots must outnumber the waiters ahead of it. Holds the lock.
+     */
+    private boolean slotFree(Waiter me) {
+        if (maxInFlight == 0) {
+            return true;
+        }
+        int ahead = 0;
+        for (Waiter w : waiters) {
+            if (w == me) {
+                break;
+            }
+            ahead++;
+        }
+        return admittedInFlight + ahead < maxInFlight;
+    }
+
+    /** Tells the waiting listeners the new number of waiting calls; holds the lock (so the events are ordered). */
+    private void waitingChanged() {
+        if (!waitingListeners.isEmpty()) {
+            Instant at = time.now();
+            int waiting = waiters.size();
+            for (BiConsumer<Instant, Integer> listener : waitingListeners) {
+                listener.accept(at, waiting);
+            }
         }
     }
 
@@ -401,19 +438,17 @@ public final class GenerationLimiter implements AutoCloseable {
         }
         int actual = Math.max(0, actualPromptTokens);
         tokensSettled.addAndGet(actual);
-        if (entry.isPresent()) {
-            lock.lock();
-            try {
+        lock.lock();
+        try {
+            if (entry.isPresent()) {
                 log.prune(time.currentTimeNanos());
                 log.correct(entry.get(), actual);
                 close(entry.get());
-                changed.signalAll();
-            } finally {
-                lock.unlock();
             }
-        }
-        if (inFlight != null) {
-            inFlight.release();
+            admittedInFlight--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -427,18 +462,16 @@ public final class GenerationLimiter implements AutoCloseable {
         if (entry == null) {
             return;
         }
-        if (entry.isPresent()) {
-            lock.lock();
-            try {
+        lock.lock();
+        try {
+            if (entry.isPresent()) {
                 log.prune(time.currentTimeNanos());
                 close(entry.get());
-                changed.signalAll();
-            } finally {
-                lock.unlock();
             }
-        }
-        if (inFlight != null) {
-            inFlight.release();
+            admittedInFlight--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -625,6 +658,25 @@ public final class GenerationLimiter implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ stats
 
+    /**
+     * Listens to the queue: called with the time and the number of calls waiting for admission (parking, 429 block,
+     * rolling window or in-flight cap) each time a call starts or stops waiting, under the admission lock (in order;
+     * keep it quick). For measurements such as the benchmark's "utilisation while there is a backlog".
+     */
+    public void addWaitingListener(BiConsumer<Instant, Integer> listener) {
+        waitingListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Calls waiting for admission now. */
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A snapshot of the counters. */
     public LimiterStats stats() {
         recover();
@@ -638,7 +690,7 @@ public final class GenerationLimiter implements AutoCloseable {
                 tokensCharged.get(), tokensSettled.get(),
                 limits.requestsPerMinute() == 0 ? 0 : requestLimit(),
                 limits.tokensPerMinute() == 0 ? 0 : tokenLimit(), adaptations.get(),
-                inFlight == null ? open.size() : limits.maxInFlight() - inFlight.availablePermits(), today,
+                open.size(), today,
                 parked.isPresent(), parked.map(Parking::until).orElse(null));
     }
 

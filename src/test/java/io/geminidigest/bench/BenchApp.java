@@ -12,7 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +37,7 @@ public final class BenchApp {
     private final Path out;
     private final Map<String, String> properties = new HashMap<>();
     private RunTracker tracker;
+    private java.util.function.Consumer<CamelContext> beforeStart = c -> { };
 
     /** Input and output folders under {@code root} ({@code in/}, {@code out/}). */
     public BenchApp(Path root) {
@@ -65,6 +69,12 @@ public final class BenchApp {
         return this;
     }
 
+    /** Called with the configured Camel context before its routes start (e.g. to listen to a bean). */
+    public BenchApp beforeStart(java.util.function.Consumer<CamelContext> hook) {
+        this.beforeStart = hook;
+        return this;
+    }
+
     public Path in() {
         return in;
     }
@@ -82,6 +92,12 @@ public final class BenchApp {
         properties.put("run.once", "true");
         tracker = new RunTracker();
         Main main = GeminiDigest.create(new CommandLine(Map.copyOf(properties), true, false), tracker);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeStart(BaseMainSupport m) {
+                beforeStart.accept(m.getCamelContext());
+            }
+        });
         CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
             try {
                 main.run();

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.geminidigest.app.LimiterGate;
 import io.geminidigest.testing.FakeGemini;
 import io.geminidigest.testing.RecordedRequest;
 
@@ -25,16 +26,19 @@ import io.geminidigest.testing.RecordedRequest;
  * the first request to the last map request (after it only the last reduce calls remain); 429s (with limits equal to
  * the server's, every one is caused by our own pacing); the largest request against the chunk budget.
  *
- * <p>Usage: {@code LimitsBench [scale ...] [key=value ...]}: time scales (default 0.04, a "minute" of 2.4 s; 0.002 is a
- * "minute" of 120 ms) and application settings that override the benchmark's (e.g. {@code ratelimit.margin=0}).
+ * <p>Usage: {@code LimitsBench [scale ...] [key=value ...]}: time scales (default 0.1, a "minute" of 6 s; 0.04 is a
+ * "minute" of 2.4 s) and application settings that override the benchmark's (e.g. {@code ratelimit.margin=0}).
  */
 public final class LimitsBench {
 
     static final int RPM = 60;
     static final int TPM = 32_000;
     static final long MIN_DOCUMENT_TOKENS = 1_000_000;
-    /** A "minute" of 2.4 s: the run takes about 2 minutes of wall time. */
-    static final double DEFAULT_SCALE = 0.04;
+    /**
+     * A "minute" of 6 s: the run takes about 4-5 minutes of wall time. The limiter's skew allowance has a floor of
+     * 100 ms real time (scheduling and transfer do not speed up with the fake): 1.6% of a 6 s minute, 4% of a 2.4 s one.
+     */
+    static final double DEFAULT_SCALE = 0.1;
     static final String REDUCE_MARKER = "--- PART SUMMARIES ---";
 
     private LimitsBench() {
@@ -105,6 +109,13 @@ public final class LimitsBench {
                     .set("gemini.retry.initial-delay-ms", "10")
                     .set("gemini.retry.max-delay-ms", "200");
             overrides.forEach(app::set);
+            // the limiter's queue: (time, calls waiting for admission) at every change, for the backlog minutes
+            List<Map.Entry<Instant, Integer>> waiting = java.util.Collections.synchronizedList(new ArrayList<>());
+            LimiterGate[] gate = new LimiterGate[1];
+            app.beforeStart(context -> {
+                gate[0] = context.getRegistry().lookupByNameAndType("limiter", LimiterGate.class);
+                gate[0].addWaitingListener((model, at, n) -> waiting.add(Map.entry(at, n)));
+            });
             for (Map.Entry<String, String> d : documents.entrySet()) {
                 BenchDocuments.write(app.in(), d.getKey(), d.getValue().getBytes(StandardCharsets.UTF_8));
             }
@@ -112,12 +123,19 @@ public final class LimitsBench {
             int exit = app.once(900);
             double runSeconds = (System.nanoTime() - t0) / 1e9;
             analyse(report, String.format("scale %s (minute %d ms)", scale, fake.minute().toMillis()), fake, app,
-                    documents.size(), exit, runSeconds);
+                    documents.size(), exit, runSeconds, List.copyOf(waiting));
+            // the limiter's own view: estimates charged at admission against the server's counts settled
+            long charged = gate[0].limiters().values().stream().mapToLong(l -> l.stats().tokensCharged()).sum();
+            long settled = gate[0].limiters().values().stream().mapToLong(l -> l.stats().tokensSettled()).sum();
+            String s = String.format("scale %s (minute %d ms)", scale, fake.minute().toMillis());
+            report.figure(s, "limiter: estimates charged / server counts settled",
+                    BenchReport.round(settled == 0 ? 0 : (double) charged / settled), charged + " / " + settled
+                            + " tokens");
         }
     }
 
     private static void analyse(BenchReport report, String s, FakeGemini fake, BenchApp app, int documents, int exit,
-            double runSeconds) throws Exception {
+            double runSeconds, List<Map.Entry<Instant, Integer>> waiting) throws Exception {
         List<RecordedRequest> generate = fake.requests().stream().filter(RecordedRequest::isGenerate).toList();
         List<RecordedRequest> ok = generate.stream().filter(r -> r.status() == 200 && r.promptTokens() >= 0).toList();
         long tokens = ok.stream().mapToLong(RecordedRequest::promptTokens).sum();
@@ -147,6 +165,51 @@ public final class LimitsBench {
         double mean = windows == 0 ? 0 : java.util.Arrays.stream(perWindow).average().orElse(0) / TPM;
         double min = windows == 0 ? 0 : (double) java.util.Arrays.stream(perWindow).min().orElse(0) / TPM;
         double overall = backlogNanos == 0 ? 0 : inBacklog / ((double) backlogNanos / minuteNanos) / TPM;
+
+        // backlog minutes: the full minute windows from the first request to the last during which the limiter's queue
+        // was never empty (some call waited for admission the whole time); utilisation over those only
+        int allWindows = (int) (Duration.between(first, last).toNanos() / minuteNanos);
+        long[] perWindowAll = new long[allWindows];
+        for (RecordedRequest r : ok) {
+            int w = (int) (Duration.between(first, r.at()).toNanos() / minuteNanos);
+            if (w < allWindows) {
+                perWindowAll[w] += r.promptTokens();
+            }
+        }
+        boolean[] backlogMinute = new boolean[allWindows];
+        java.util.Arrays.fill(backlogMinute, true);
+        int current = 0;
+        int e = 0;
+        long waitedNanos = 0;
+        Instant since = null;
+        for (int w = 0; w < allWindows; w++) {
+            Instant from = first.plusNanos(w * minuteNanos);
+            Instant to = from.plusNanos(minuteNanos);
+            while (e < waiting.size() && !waiting.get(e).getKey().isAfter(from)) {
+                current = waiting.get(e++).getValue();
+            }
+            backlogMinute[w] = current > 0;
+            while (e < waiting.size() && waiting.get(e).getKey().isBefore(to)) {
+                current = waiting.get(e++).getValue();
+                if (current == 0) {
+                    backlogMinute[w] = false;
+                }
+            }
+        }
+        for (Map.Entry<Instant, Integer> ev : waiting) {
+            if (ev.getValue() > 0 && since == null) {
+                since = ev.getKey();
+            } else if (ev.getValue() == 0 && since != null) {
+                waitedNanos += Duration.between(since, ev.getKey()).toNanos();
+                since = null;
+            }
+        }
+        long[] backlogTokens = java.util.stream.IntStream.range(0, allWindows).filter(w -> backlogMinute[w])
+                .mapToLong(w -> perWindowAll[w]).toArray();
+        double backlogMean = java.util.Arrays.stream(backlogTokens).average().orElse(0) / TPM;
+        double backlogMin = (double) java.util.Arrays.stream(backlogTokens).min().orElse(0) / TPM;
+        double allMean = java.util.Arrays.stream(perWindowAll).average().orElse(0) / TPM;
+        double waitingShare = waitedNanos / (double) Duration.between(first, last).toNanos();
 
         // the most tokens the server saw in any rolling minute (must stay at most the limit)
         long rollingMax = 0;
@@ -178,6 +241,15 @@ public final class LimitsBench {
                 .figure(s, "utilisation per minute, mean", BenchReport.round(mean * 100), "% of " + TPM + " TPM")
                 .figure(s, "utilisation per minute, min", BenchReport.round(min * 100), "%")
                 .figure(s, "utilisation over the backlog", BenchReport.round(overall * 100), "%")
+                .figure(s, "backlog minutes", backlogTokens.length, "of " + allWindows + " full minutes from the "
+                        + "first to the last request: the limiter's queue never empty during the minute")
+                .figure(s, "utilisation over backlog minutes, mean", BenchReport.round(backlogMean * 100), "% of "
+                        + TPM + " TPM")
+                .figure(s, "utilisation over backlog minutes, min", BenchReport.round(backlogMin * 100), "%")
+                .figure(s, "utilisation per minute to the last request, mean", BenchReport.round(allMean * 100),
+                        "% (every full minute, reduce calls included)")
+                .figure(s, "time with calls waiting", BenchReport.round(waitingShare * 100), "% of first to last "
+                        + "request")
                 .figure(s, "max tokens in a rolling minute", rollingMax, "by arrival at the fake; limit " + TPM)
                 .figure(s, "429 answers", fake.countStatus(429), "target 0")
                 .figure(s, "max prompt tokens in one request", fake.maxPromptTokensSeen(), "chunk budget " + budget)
@@ -185,6 +257,12 @@ public final class LimitsBench {
                 .figure(s, "requests over 15,200 tokens", java.util.Arrays.stream(sizes).filter(n -> n > 15_200)
                         .count(), "E/2 with the 5% margin: the limiter's burst cap")
                 .detail(s, "tokens per minute window", perWindow)
+                .detail(s, "tokens per minute window to the last request", perWindowAll)
+                .detail(s, "backlog minutes", backlogMinute)
+                .detail(s, "arrivals, ms from the first request", ok.stream()
+                        .mapToLong(r -> Duration.between(first, r.at()).toMillis()).toArray())
+                .detail(s, "limiter queue changes, [ms from the first request, waiting]", waiting.stream()
+                        .map(w -> List.of(Duration.between(first, w.getKey()).toNanos() / 1e6, w.getValue())).toList())
                 .detail(s, "status counts", fake.statusCounts())
                 .detail(s, "request sizes", sizes);
     }

@@ -85,7 +85,7 @@ public final class PipelineBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
 
             String s = "whole path";
-            report.detail(s, "settings", "shipped (ingest.concurrency=2, extract.workers=2, summarize.concurrency=4), "
+            report.detail(s, "settings", "shipped (ingest.concurrency=2, extract.workers=2, summarize.concurrency=8), "
                     + "preset tier3, fake without limits or latency");
             report.figure(s, "exit code", exit, null)
                     .figure(s, "documents ok", app.tracker().okCount(), "of " + documents)

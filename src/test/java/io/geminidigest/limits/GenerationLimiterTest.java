@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.geminidigest.gemini.GeminiErrorKind;
@@ -145,6 +146,19 @@ class GenerationLimiterTest {
     }
 
     @Test
+    void withTheMarginOnUnsettledOnlyAFailedCallKeepsItsMargin() throws Exception {
+        RateLimits limits = RateLimits.of(0, 100_000, 0, 0).withMargin(0.05);
+        // answered: the server's count replaces estimate / 0.95 (100,000), room is left for a small call at once
+        GenerationLimiter answered = new GenerationLimiter(limits, new SimulatedTime()).marginOnUnsettledOnly(true);
+        answered.settle(answered.acquire(Calls.generate(95_000)), 95_000);
+        assertThat(answered.acquire(Calls.generate(1_000)).waitMillis()).isZero();
+        // failed without an answer (the server's charge is unknown): estimate / 0.95 stays for the whole window
+        GenerationLimiter failed = new GenerationLimiter(limits, new SimulatedTime()).marginOnUnsettledOnly(true);
+        failed.release(failed.acquire(Calls.generate(95_000)));
+        assertThat(failed.acquire(Calls.generate(1_000)).waitMillis()).isEqualTo(WINDOW_MILLIS);
+    }
+
+    @Test
     void aNearMiss429WaitsForTheServersDelayWithoutCuttingTheRate() throws Exception {
         GenerationLimiter limiter = new GenerationLimiter(RateLimits.of(60, 100_000, 0, 0).withMargin(0), time);
         // 1.2 s is under 5% of the 60 s window: our admission and the server's charge were a little apart
@@ -228,6 +242,42 @@ class GenerationLimiterTest {
         assertThat(fourth).isNotDone();
         limiter.settle(second, 10);
         assertThat(fourth.get(5, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
+    void callsWaitingForTheWindowHoldNoInFlightSlot() throws Exception {
+        // real time, a 600 ms minute; 1,000 tokens per minute and one call in flight at most
+        GenerationLimiter limiter = new GenerationLimiter(RateLimits.of(0, 1_000, 0, 1).withMargin(0)
+                .withTimeScale(0.01));
+        Permit a = limiter.acquire(Calls.generate(1_000));
+        CompletableFuture<Permit> b = acquireAsync(limiter, 500);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> limiter.waiting() == 1);
+        CompletableFuture<Permit> c = acquireAsync(limiter, 400);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> limiter.waiting() == 2);
+        // two calls wait for the window, one is in flight: waiters are not counted against the cap of 1
+        assertThat(limiter.stats().inFlight()).isEqualTo(1);
+        assertThat(b).isNotDone();
+
+        limiter.settle(a, 1_000);
+        Permit admittedB = b.get(10, TimeUnit.SECONDS);
+        // 500 + 400 fit the window, but the cap still holds c until b has ended
+        Thread.sleep(200);
+        assertThat(c).isNotDone();
+        assertThat(limiter.waiting()).isEqualTo(1);
+        assertThat(limiter.stats().inFlight()).isEqualTo(1);
+        limiter.settle(admittedB, 500);
+        assertThat(c.get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(limiter.waiting()).isZero();
+    }
+
+    private static CompletableFuture<Permit> acquireAsync(GenerationLimiter limiter, int tokens) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return limiter.acquire(Calls.generate(tokens));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
