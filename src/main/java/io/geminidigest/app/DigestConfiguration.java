@@ -176,7 +176,8 @@ public final class DigestConfiguration implements CamelConfiguration {
         java.util.List<String> models = new java.util.ArrayList<>(java.util.List.of(model));
         models.addAll(fallbacks);
         LimiterGate limiter = new LimiterGate(rateLimits, models, s.getBoolean("ratelimit.packing", true),
-                s.getBoolean("ratelimit.margin-on-unsettled-only", true));
+                s.getBoolean("ratelimit.margin-on-unsettled-only", true),
+                s.getLong("ratelimit.send-bytes-per-second", 1_048_576));
         registry.bind("limiter", limiter);
         ParkingControl parking = new ParkingControl(context, stateDir);
         limiter.addParkingListener(parking);

@@ -1,6 +1,8 @@
 package io.geminidigest.app;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.camel.Exchange;
@@ -35,6 +37,8 @@ public final class GatewaySupport {
     static final String RETRY_DECISION = "geminiRetryDecision";
     static final String MODELS_TRIED = "geminiModelsTried";
     static final String ATTEMPT_BASE = "geminiAttemptBase";
+    /** Answers of earlier attempts of this call that were billed but not used (a list of GenerateResult). */
+    static final String BILLED = "geminiBilled";
 
     private final ObjectMapper mapper;
     private final GeminiResponses responses;
@@ -91,6 +95,8 @@ public final class GatewaySupport {
         exchange.setProperty(PERMIT, permit);
         if (permit.metered()) {
             metrics.limiterWaited(permit.waitMillis());
+            LOG.debug("admitted '{}': {} estimated tokens after {} ms", call.label(), permit.estimatedTokens(),
+                    permit.waitMillis());
         }
     }
 
@@ -176,9 +182,16 @@ public final class GatewaySupport {
                 if (result instanceof GenerateResult r) {
                     // the minute is charged with the server's count, not our estimate
                     limiter.settle(call, permit, r.usage().promptTokenCount());
+                    LOG.debug("settled '{}': {} tokens counted (estimate {}), {} ms after sending", call.label(),
+                            r.usage().promptTokenCount(), permit.estimatedTokens(), latencyMillis);
                 } else {
                     limiter.release(call, permit);
                 }
+            }
+            List<GenerateResult> earlier = billedSoFar(exchange);
+            if (result instanceof GenerateResult r && !earlier.isEmpty()) {
+                // attempts before this one were answered and billed, though not used: they count in the sidecar
+                return r.withDiscardedBefore(earlier);
             }
             return result;
         } catch (GeminiException e) {
@@ -187,11 +200,27 @@ public final class GatewaySupport {
                 limiter.onRateLimited(call, e);
             }
             if (permit != null && e.httpStatus() == 200) {
-                // answered (blocked, cut off): the server counted the prompt
-                limiter.settle(call, permit, Math.max(0, permit.estimatedTokens()));
+                // answered (blocked, cut off): the server counted the prompt, with its own count when it sent one
+                int counted = e.billed().isEmpty() ? 0
+                        : e.billed().get(e.billed().size() - 1).usage().promptTokenCount();
+                limiter.settle(call, permit, counted > 0 ? counted : Math.max(0, permit.estimatedTokens()));
+            }
+            if (!e.billed().isEmpty() || exchange.getProperty(BILLED) != null) {
+                // every failure of this call carries all its billed answers so far (the last one is what the
+                // caller sees when the retries end)
+                List<GenerateResult> all = new ArrayList<>(billedSoFar(exchange));
+                all.addAll(e.billed());
+                exchange.setProperty(BILLED, List.copyOf(all));
+                e.withBilled(all);
             }
             throw e;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<GenerateResult> billedSoFar(Exchange exchange) {
+        List<GenerateResult> list = exchange.getProperty(BILLED, List.class);
+        return list == null ? List.of() : list;
     }
 
     /**

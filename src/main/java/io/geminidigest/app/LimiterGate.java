@@ -29,6 +29,7 @@ public final class LimiterGate implements AutoCloseable {
     private final List<String> models;
     private final boolean packing;
     private final boolean marginOnUnsettledOnly;
+    private final long sendBytesPerSecond;
     private volatile boolean allParked;
 
     public LimiterGate(RateLimits limits) {
@@ -59,10 +60,20 @@ public final class LimiterGate implements AutoCloseable {
      *                              {@link GenerationLimiter#marginOnUnsettledOnly})
      */
     public LimiterGate(RateLimits limits, List<String> models, boolean packing, boolean marginOnUnsettledOnly) {
+        this(limits, models, packing, marginOnUnsettledOnly, 0);
+    }
+
+    /**
+     * @param sendBytesPerSecond the slowest rate a request body is assumed to reach Gemini at
+     *                           ({@code ratelimit.send-bytes-per-second}; see {@link GenerationLimiter#sendRate})
+     */
+    public LimiterGate(RateLimits limits, List<String> models, boolean packing, boolean marginOnUnsettledOnly,
+            long sendBytesPerSecond) {
         this.limits = limits;
         this.models = List.copyOf(models);
         this.packing = packing;
         this.marginOnUnsettledOnly = marginOnUnsettledOnly;
+        this.sendBytesPerSecond = sendBytesPerSecond;
     }
 
     public boolean isParked(String model) {
@@ -88,7 +99,7 @@ public final class LimiterGate implements AutoCloseable {
     public GenerationLimiter limiter(String model) {
         return byModel.computeIfAbsent(model, m -> {
             GenerationLimiter l = new GenerationLimiter(limits).packing(packing)
-                    .marginOnUnsettledOnly(marginOnUnsettledOnly);
+                    .marginOnUnsettledOnly(marginOnUnsettledOnly).sendRate(sendBytesPerSecond);
             l.addParkingListener(p -> parkingChanged());
             l.addWaitingListener((at, waiting) -> waitingListeners.forEach(w -> w.changed(m, at, waiting)));
             return l;

@@ -62,6 +62,8 @@ import io.geminidigest.transcript.TranscriptSchema;
 public final class MediaTranscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest.transcribe");
+    /** Why an answer that was billed was not used: not valid JSON of the transcript schema. */
+    static final String INVALID_TRANSCRIPT = "invalid-transcript";
 
     /**
      * Settings of transcription.
@@ -84,6 +86,10 @@ public final class MediaTranscriber {
      * @param splitAtOutputLimit   segments whose answer stopped at {@code MAX_TOKENS} (split and redone)
      * @param countTokensCalls     segments confirmed with {@code countTokens}
      * @param budgetTokens         the budget the segments were held to
+     * @param calls                every billed transcription request in order, the answers that were not used
+     *                             included (marked {@linkplain GenerateResult#discarded() discarded}: cut off at
+     *                             {@code MAX_TOKENS}, invalid JSON repaired, answered without a finish reason and
+     *                             retried); {@code countTokens} is free and not among them
      */
     public record Transcription(MediaInfo info, SpeechMap speech, List<Segment> plan, List<Segment> sent,
             int splitOverBudget, int splitAtOutputLimit, int countTokensCalls, int budgetTokens,
@@ -204,7 +210,7 @@ public final class MediaTranscriber {
                 localNanos += System.nanoTime() - t0;
                 try {
                     SegmentAnswer answer = transcribeSegment(job, p.segment, audio, List.copyOf(speakers), uploads,
-                            budgetTokens, model);
+                            budgetTokens, model, calls);
                     counted += answer.countedTokens >= 0 ? 1 : 0;
                     if (answer.transcript == null) {
                         // countTokens found it over the budget: split before anything is generated
@@ -226,7 +232,6 @@ public final class MediaTranscriber {
                         }
                         continue;
                     }
-                    calls.addAll(answer.calls);
                     sent.add(p.segment);
                     Transcript t = answer.transcript;
                     language = language == null ? t.language() : language;
@@ -274,20 +279,24 @@ public final class MediaTranscriber {
     }
 
     /**
-     * A segment's transcript and its calls; {@code transcript == null} when {@code countTokens} found the segment
-     * over the budget (nothing was generated). {@code countedTokens}: its media tokens by {@code countTokens}, or -1
-     * when its estimate was far enough below the budget not to ask.
+     * A segment's transcript; {@code transcript == null} when {@code countTokens} found the segment over the budget
+     * (nothing was generated). {@code countedTokens}: its media tokens by {@code countTokens}, or -1 when its estimate
+     * was far enough below the budget not to ask.
      */
-    private record SegmentAnswer(Transcript transcript, List<GenerateResult> calls, int countedTokens) {
+    private record SegmentAnswer(Transcript transcript, int countedTokens) {
     }
 
     /**
      * One segment: media part; near the budget, its media tokens confirmed with {@code countTokens} on the same
      * contents (over the budget: nothing is generated, the caller splits it); structured request, answer parsed;
-     * invalid JSON is repaired once.
+     * invalid JSON is repaired once. Every billed request is added to {@code billed} as it is answered, also those
+     * whose answer is not used (invalid JSON, cut off at {@code MAX_TOKENS}: marked discarded), so that the
+     * sidecar's tokens and cost are what Google bills.
      */
     SegmentAnswer transcribeSegment(Job job, Segment segment, Path audio, List<String> speakers,
-            List<GeminiFiles.Active> uploads, int budgetTokens, String model) throws IOException, InterruptedException {
+            List<GeminiFiles.Active> uploads, int budgetTokens, String model,
+            List<GenerateResult> billed)
+            throws IOException, InterruptedException {
         long size = Files.size(audio);
         Part media;
         FileResource uploaded = null;
@@ -306,28 +315,28 @@ public final class MediaTranscriber {
         long duration = segment.durationMs();
         String prompt = TranscriptSchema.transcriptionPrompt(settings.language(), speakers, duration);
         String label = job.name() + " transcribe " + format(segment.startMs()) + "-" + format(segment.endMs());
-        List<GenerateResult> calls = new ArrayList<>();
         try {
             int counted = -1;
             if (segment.estimatedTokens() >= settings.confirmNearFraction() * budgetTokens) {
+                // countTokens is free: it is not a billed call
                 counted = counter.count(label + " countTokens", contents(media, prompt)).mediaTokens();
                 if (counted > budgetTokens) {
-                    return new SegmentAnswer(null, List.of(), counted);
+                    return new SegmentAnswer(null, counted);
                 }
             }
-            GenerateResult answer = call(label, media, prompt, segment.estimatedTokens(), model);
-            calls.add(answer);
+            GenerateResult answer = call(label, media, prompt, segment.estimatedTokens(), model, billed);
             try {
-                return new SegmentAnswer(TranscriptParser.parse(answer.text(), duration), calls, counted);
+                return new SegmentAnswer(TranscriptParser.parse(answer.text(), duration), counted);
             } catch (TranscriptException first) {
                 LOG.warn("{}: the transcript was not valid ({}); asking once for a repair", label, first.getMessage());
+                billed.set(billed.lastIndexOf(answer), answer.asDiscarded(INVALID_TRANSCRIPT));
                 GenerateResult repaired = call(label + " (repair)", media,
                         prompt + "\n\n" + TranscriptSchema.repairPrompt(answer.text(), first.getMessage()),
-                        segment.estimatedTokens(), model);
-                calls.add(repaired);
+                        segment.estimatedTokens(), model, billed);
                 try {
-                    return new SegmentAnswer(TranscriptParser.parse(repaired.text(), duration), calls, counted);
+                    return new SegmentAnswer(TranscriptParser.parse(repaired.text(), duration), counted);
                 } catch (TranscriptException second) {
+                    billed.set(billed.lastIndexOf(repaired), repaired.asDiscarded(INVALID_TRANSCRIPT));
                     throw new GeminiException(GeminiErrorKind.INVALID_TRANSCRIPT,
                             label + ": " + second.getMessage() + " (also after one repair)");
                 }
@@ -344,7 +353,13 @@ public final class MediaTranscriber {
         return List.of(new Content("user", List.of(media, Part.text(prompt))));
     }
 
-    private GenerateResult call(String label, Part media, String prompt, long audioTokens, String model) {
+    /**
+     * One transcription request through the gateway. Every billed answer goes to {@code billed}: the answer, after
+     * the discarded answers of its earlier attempts; when the call fails, the billed answers the failure carries
+     * (cut off at {@code MAX_TOKENS}, refused, ...).
+     */
+    private GenerateResult call(String label, Part media, String prompt, long audioTokens, String model,
+            List<GenerateResult> billed) {
         GenerateContentRequest request = new GenerateContentRequest(null, contents(media, prompt),
                 new GenerationConfig(settings.maxOutputTokens(), null, TranscriptSchema.RESPONSE_MIME_TYPE,
                         TranscriptSchema.responseSchema(),
@@ -352,9 +367,17 @@ public final class MediaTranscriber {
         int estimate = (int) Math.min(Integer.MAX_VALUE, audioTokens + prompt.length() / 3 + 16);
         GeminiCall call = GeminiCall.generate(label, model, request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
-            return gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
+            GenerateResult answer = gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
+            billed.addAll(answer.billed());
+            // the sidecar lists the answer itself (the earlier attempts are in the list before it)
+            GenerateResult used = answer.withDiscardedBefore(List.of());
+            billed.set(billed.size() - 1, used);
+            return used;
         } catch (CamelExecutionException e) {
             Throwable t = RetryPolicy.unwrap(e);
+            if (t instanceof GeminiException g) {
+                billed.addAll(g.billed());
+            }
             if (t instanceof RuntimeException r) {
                 throw r;
             }

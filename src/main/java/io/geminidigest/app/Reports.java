@@ -53,30 +53,53 @@ public final class Reports {
 
     public Sidecar summarySidecar(Job job, Extracted extracted, ChunkPlan plan, SummaryRun run, Instant startedAt,
             Long extractMillis) {
-        List<CallInfo> calls = new ArrayList<>();
-        long in = 0;
-        long out = 0;
-        long thinking = 0;
-        double cost = 0;
-        String version = null;
-        for (GenerateResult r : run.answers()) {
-            var u = r.usage();
-            double c = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
-            calls.add(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(), u.candidatesTokenCount(),
-                    u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(), round(c), null));
-            in += u.promptTokenCount();
-            out += u.candidatesTokenCount();
-            thinking += u.thoughtsTokenCount();
-            cost += c;
-            version = r.modelVersion() != null ? r.modelVersion() : version;
-        }
+        Billed billed = billed(run.answers());
         List<String> warnings = warnings(extracted);
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), extracted.metadata().detectedType(),
                 document(extracted), extraction(extracted),
-                run.input().options().model() != null ? run.input().options().model() : model, version,
-                chunking(plan, run.levels()), calls,
-                new Totals(calls.size(), in, out, thinking), round(cost),
-                timings(startedAt, extractMillis), warnings.isEmpty() ? null : warnings, null, null, null);
+                run.input().options().model() != null ? run.input().options().model() : model, billed.version,
+                chunking(plan, run.levels()),
+                billed.calls, billed.totals(), round(billed.cost), timings(startedAt, extractMillis),
+                warnings.isEmpty() ? null : warnings, null, null, null);
+    }
+
+    /** The calls of a sidecar, with their sums: every billed request, discarded answers included. */
+    private final class Billed {
+        final List<CallInfo> calls = new ArrayList<>();
+        final java.util.Map<String, Long> byModality = new java.util.LinkedHashMap<>();
+        long in;
+        long out;
+        long thinking;
+        double cost;
+        int discarded;
+        String version;
+
+        void add(GenerateResult result) {
+            for (GenerateResult r : result.billed()) {
+                var u = r.usage();
+                double c = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
+                calls.add(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(),
+                        u.candidatesTokenCount(), u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(),
+                        round(c), null, r.discarded()));
+                in += u.promptTokenCount();
+                out += u.candidatesTokenCount();
+                thinking += u.thoughtsTokenCount();
+                cost += c;
+                discarded += r.isDiscarded() ? 1 : 0;
+                version = r.modelVersion() != null ? r.modelVersion() : version;
+                u.promptTokensDetails().forEach(d -> byModality.merge(d.modality(), (long) d.tokenCount(), Long::sum));
+            }
+        }
+
+        Totals totals() {
+            return new Totals(calls.size(), in, out, thinking, discarded == 0 ? null : discarded);
+        }
+    }
+
+    private Billed billed(List<GenerateResult> results) {
+        Billed b = new Billed();
+        results.forEach(b::add);
+        return b;
     }
 
     /**
@@ -150,18 +173,13 @@ public final class Reports {
     /** The sidecar of a picture or a scanned PDF read by Gemini. */
     public Sidecar visualSidecar(Job job, String detectedType, VisualReader.Reading reading, Instant startedAt) {
         GenerateResult r = reading.answer();
-        var u = r.usage();
-        double cost = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
-        java.util.Map<String, Long> byModality = new java.util.LinkedHashMap<>();
-        u.promptTokensDetails().forEach(d -> byModality.merge(d.modality(), (long) d.tokenCount(), Long::sum));
+        Billed billed = billed(List.of(r));
+        java.util.Map<String, Long> byModality = billed.byModality;
         String kind = "application/pdf".equals(detectedType) ? "scanned-pdf"
                 : detectedType.startsWith("video/") ? "video-without-sound" : "image";
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null, model,
                 r.modelVersion(), null,
-                List.of(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(),
-                        u.candidatesTokenCount(), u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(),
-                        round(cost), null)),
-                new Totals(1, u.promptTokenCount(), u.candidatesTokenCount(), u.thoughtsTokenCount()), round(cost),
+                billed.calls, billed.totals(), round(billed.cost),
                 timings(startedAt, null), null, null, null,
                 new Sidecar.MediaInfo(kind, detectedType, null, null, null, null, null, null, null, reading.inline(),
                         reading.uploadedAs() == null ? null : List.of(reading.uploadedAs()),
@@ -188,28 +206,11 @@ public final class Reports {
     /** The sidecar of a transcribed recording: transcription calls, then the summary's calls. */
     public Sidecar mediaSidecar(Job job, String detectedType, MediaTranscriber.Transcription t, SummaryRun run,
             Instant startedAt) {
-        List<CallInfo> calls = new ArrayList<>();
-        long in = 0;
-        long out = 0;
-        long thinking = 0;
-        double cost = 0;
-        String version = null;
-        java.util.Map<String, Long> byModality = new java.util.LinkedHashMap<>();
+        // every billed request: the transcription calls (discarded answers included), then the summary's
         List<GenerateResult> all = new ArrayList<>(t.calls());
         all.addAll(run.answers());
-        for (GenerateResult r : all) {
-            var u = r.usage();
-            double c = prices.cost(u.promptTokenCount(), u.billedOutputTokens());
-            calls.add(new CallInfo(r.label(), r.model(), r.modelVersion(), u.promptTokenCount(),
-                    u.candidatesTokenCount(), u.thoughtsTokenCount(), r.latencyMillis(), r.finishReason(), round(c),
-                    null));
-            in += u.promptTokenCount();
-            out += u.candidatesTokenCount();
-            thinking += u.thoughtsTokenCount();
-            cost += c;
-            version = r.modelVersion() != null ? r.modelVersion() : version;
-            u.promptTokensDetails().forEach(d -> byModality.merge(d.modality(), (long) d.tokenCount(), Long::sum));
-        }
+        Billed billed = billed(all);
+        java.util.Map<String, Long> byModality = billed.byModality;
         List<String> warnings = new ArrayList<>();
         if (t.alignment().hasWarning()) {
             warnings.add(t.alignment().warning());
@@ -222,8 +223,8 @@ public final class Reports {
                 t.speech().speechMillis(), sent);
         String note = null;
         return new Sidecar(Sidecar.OK, job.name(), job.sha256(), job.bytes(), detectedType, null, null,
-                run.input().options().model() != null ? run.input().options().model() : model, version,
-                null, calls, new Totals(calls.size(), in, out, thinking), round(cost), timings(startedAt, null),
+                run.input().options().model() != null ? run.input().options().model() : model, billed.version,
+                null, billed.calls, billed.totals(), round(billed.cost), timings(startedAt, null),
                 warnings.isEmpty() ? null : warnings, note, null,
                 new Sidecar.MediaInfo(kind, detectedType, t.info().durationMillis(), t.sent().size(), t.plan().size(),
                         t.splitOverBudget(), t.splitAtOutputLimit(), t.countTokensCalls(), t.budgetTokens(),

@@ -103,6 +103,28 @@ public record GeminiCall(String label, Kind kind, String model, Object payload, 
         return kind == Kind.GENERATE;
     }
 
+    /**
+     * Characters of inline data ({@code inlineData.data}, base64) in a generate request: what makes a request body
+     * large (a segment of audio sent inline is megabytes, a text request kilobytes); 0 for other calls.
+     */
+    public long inlineBytes() {
+        if (!(payload instanceof GeminiRest.GenerateContentRequest request) || request.contents() == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (GeminiRest.Content c : request.contents()) {
+            if (c.parts() == null) {
+                continue;
+            }
+            for (GeminiRest.Part p : c.parts()) {
+                if (p.inlineData() != null && p.inlineData().data() != null) {
+                    bytes += p.inlineData().data().length();
+                }
+            }
+        }
+        return bytes;
+    }
+
     /** Whether the gateway may simply send the call again after a failure (an upload chunk must resume instead). */
     public boolean isRetriedAsIs() {
         return kind != Kind.UPLOAD_CHUNK;

@@ -13,6 +13,8 @@ public class GeminiException extends RuntimeException {
     private final String apiStatus;
     private final Duration retryDelay;
     private final String quotaId;
+    /** Answers of this call that Google billed but that were not used (see {@link GenerateResult#discarded()}). */
+    private volatile java.util.List<GenerateResult> billed = java.util.List.of();
 
     public GeminiException(GeminiErrorKind kind, int httpStatus, String apiStatus, String message,
             Duration retryDelay, String quotaId) {
@@ -56,6 +58,21 @@ public class GeminiException extends RuntimeException {
     /** The first {@code QuotaFailure.violations[].quotaId}, when the server sent one. */
     public Optional<String> quotaId() {
         return Optional.ofNullable(quotaId);
+    }
+
+    /**
+     * The answers of this call that were billed but not used, oldest first: the answer this failure is about when it
+     * was one (HTTP 200 cut off, refused, blocked, without a finish reason), and those of earlier attempts of the same
+     * call. Empty when nothing was answered (an HTTP error, a dropped connection).
+     */
+    public java.util.List<GenerateResult> billed() {
+        return billed;
+    }
+
+    /** Sets {@link #billed()}; returns this exception. */
+    public GeminiException withBilled(java.util.List<GenerateResult> answers) {
+        this.billed = java.util.List.copyOf(answers);
+        return this;
     }
 
     public boolean isRetryable() {

@@ -113,33 +113,48 @@ public final class GeminiResponses {
         if (r.candidates().isEmpty()) {
             String reason = r.promptFeedback() != null && r.promptFeedback().blockReason() != null
                     ? r.promptFeedback().blockReason() : "no candidates";
-            throw GeminiException.create(GeminiErrorKind.BLOCKED_PROMPT, 200, reason,
-                    "prompt blocked: " + reason + " (" + call.label() + ")", null, null);
+            throw billed(GeminiException.create(GeminiErrorKind.BLOCKED_PROMPT, 200, reason,
+                    "prompt blocked: " + reason + " (" + call.label() + ")", null, null), call, r, usage, null, "",
+                    latencyMillis);
         }
         Candidate c = r.candidates().get(0);
         String finish = c.finishReason();
         if (finish == null) {
             // a complete answer always names its finish reason: without one the answer was cut off
-            throw GeminiException.create(GeminiErrorKind.NETWORK, 200, null,
-                    "answer ended without a finish reason (" + call.label() + ")", null, null);
+            throw billed(GeminiException.create(GeminiErrorKind.NETWORK, 200, null,
+                    "answer ended without a finish reason (" + call.label() + ")", null, null), call, r, usage,
+                    null, c.answerText(), latencyMillis);
         }
         if ("MAX_TOKENS".equals(finish)) {
-            throw GeminiException.create(GeminiErrorKind.OUTPUT_TRUNCATED, 200, finish,
+            throw billed(GeminiException.create(GeminiErrorKind.OUTPUT_TRUNCATED, 200, finish,
                     "finish reason MAX_TOKENS after " + usage.candidatesTokenCount() + " answer and "
                             + usage.thoughtsTokenCount() + " thinking tokens (" + call.label() + ")",
-                    null, null);
+                    null, null), call, r, usage, finish, c.answerText(), latencyMillis);
         }
         if (!"STOP".equals(finish)) {
-            throw GeminiException.create(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
-                    "finish reason " + finish + " (" + call.label() + ")", null, null);
+            throw billed(GeminiException.create(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
+                    "finish reason " + finish + " (" + call.label() + ")", null, null), call, r, usage, finish,
+                    c.answerText(), latencyMillis);
         }
         String text = c.answerText();
         if (text.isBlank()) {
-            throw GeminiException.create(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
-                    "finish reason STOP but no answer text (" + call.label() + ")", null, null);
+            throw billed(GeminiException.create(GeminiErrorKind.ANSWER_REFUSED, 200, finish,
+                    "finish reason STOP but no answer text (" + call.label() + ")", null, null), call, r, usage,
+                    finish, text, latencyMillis);
         }
         return new GenerateResult(call.label(), call.model(), r.modelVersion(), text, finish, usage, latencyMillis,
                 r.responseId());
+    }
+
+    /**
+     * An answered request that is not a usable answer is still billed: the failure carries the answer, marked
+     * discarded with the failure's kind ({@code output-truncated}, {@code answer-refused}, ...).
+     */
+    private static GeminiException billed(GeminiException e, GeminiCall call, GenerateContentResponse r,
+            UsageMetadata usage, String finish, String text, long latencyMillis) {
+        GenerateResult answer = new GenerateResult(call.label(), call.model(), r.modelVersion(), text, finish, usage,
+                latencyMillis, r.responseId()).asDiscarded(e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        return e.withBilled(java.util.List.of(answer));
     }
 
     GeminiException toException(GeminiCall call, int httpStatus, String body) {

@@ -41,7 +41,10 @@ import io.geminidigest.gemini.GeminiException;
  * process or a loaded machine that delay reached 0.3-0.7 s, more than any skew allowance worth paying for every
  * call: a call in flight therefore counts for up to {@link #MAX_CHARGE_DELAY_NANOS} longer, and once it has ended its
  * charge is known to lie before the end, so it counts until min(end, admission + 1 s) + the minute (at least
- * admission + {@code W}).
+ * admission + {@code W}). A request carrying inline media is megabytes, not kilobytes: serialising, sending and the
+ * server reading it take time in proportion (the first 4 MB inline segment of a run was charged by the local fake
+ * 1.3 s after its admission, and its entry left our window 0.3 s before the server's: a 429), so the 1 s grows by
+ * the inline bytes at the {@linkplain #sendRate assumed slowest send rate} (1 s more per MiB by default).
  * <p>
  * A charge is the call's {@link GeminiCall#estimatedInputTokens() estimate}, corrected in {@link #settle} to the
  * server's {@code promptTokenCount} (the server charges the window with its own count): the log entry changes; if
@@ -127,6 +130,8 @@ public final class GenerationLimiter implements AutoCloseable {
     private int admittedInFlight;
     private volatile boolean packing = true;
     private volatile boolean marginOnUnsettled;
+    /** Bytes per second a request body is assumed to reach the server and be read at, at worst (0: ignored). */
+    private volatile long sendBytesPerSecond;
     /** The admission window {@code W}: the minute plus the skew allowance. */
     private final long admissionWindowNanos;
 
@@ -200,6 +205,30 @@ public final class GenerationLimiter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The slowest rate at which a request body is assumed to be sent and read by the server, in bytes per second
+     * ({@code ratelimit.send-bytes-per-second}; 0, the default here: the body's size is ignored). A call carrying
+     * {@code b} bytes of inline data may be charged up to {@code 1 s + b / rate} after its admission; it counts that
+     * much longer while in flight, and once answered until min(end, admission + that delay) + the minute.
+     */
+    public GenerationLimiter sendRate(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("send rate must be >= 0 (0 = ignore the body size)");
+        }
+        this.sendBytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    /** The longest the server's charge of {@code call} may come after its admission, in real time. */
+    long maxChargeDelayNanos(GeminiCall call) {
+        long rate = sendBytesPerSecond;
+        long inline = call.inlineBytes();
+        if (rate <= 0 || inline <= 0) {
+            return MAX_CHARGE_DELAY_NANOS;
+        }
+        return MAX_CHARGE_DELAY_NANOS + (long) Math.ceil(inline * 1e9 / rate);
+    }
+
     public RateLimits limits() {
         return limits;
     }
@@ -230,7 +259,7 @@ public final class GenerationLimiter implements AutoCloseable {
         long begin = time.currentTimeNanos();
         long charge = limits.tokensPerMinute() == 0 ? 0
                 : marginOnUnsettled ? (long) Math.ceil(estimate / (1 - limits.margin())) : estimate;
-        SlidingLog.Entry entry = admit(charge);
+        SlidingLog.Entry entry = admit(charge, maxChargeDelayNanos(call));
         long waited = Math.max(0, time.currentTimeNanos() - begin);
         totalWaitNanos.addAndGet(waited);
         acquisitions.incrementAndGet();
@@ -247,7 +276,7 @@ public final class GenerationLimiter implements AutoCloseable {
      *
      * @return the log entry, or null without per-minute limits
      */
-    private SlidingLog.Entry admit(long charge) throws InterruptedException {
+    private SlidingLog.Entry admit(long charge, long maxChargeDelayNanos) throws InterruptedException {
         Waiter me = new Waiter(charge);
         lock.lockInterruptibly();
         try {
@@ -273,8 +302,10 @@ public final class GenerationLimiter implements AutoCloseable {
                                 return null;
                             }
                             // in flight, the server's charge time is unknown: counted until the latest it can leave
-                            return log.add(now, charge, now + Math.max(admissionWindowNanos,
-                                    windowNanos + MAX_CHARGE_DELAY_NANOS));
+                            SlidingLog.Entry entry = log.add(now, charge, now + Math.max(admissionWindowNanos,
+                                    windowNanos + maxChargeDelayNanos));
+                            entry.maxChargeDelayNanos = maxChargeDelayNanos;
+                            return entry;
                         }
                     }
                     time.awaitNanos(changed, Math.min(wait, MAX_WAIT_NANOS));
@@ -477,12 +508,12 @@ public final class GenerationLimiter implements AutoCloseable {
 
     /**
      * The call has ended (answer or failure): the server charged it, if at all, between its admission and now, and
-     * at most {@link #MAX_CHARGE_DELAY_NANOS} after its admission. It counts until the later of admission + {@code W}
-     * and that charge time + the minute.
+     * at most its {@linkplain #maxChargeDelayNanos maximum charge delay} after its admission. It counts until the
+     * later of admission + {@code W} and that charge time + the minute.
      */
     private void close(SlidingLog.Entry e) {
         long now = time.currentTimeNanos();
-        long latestCharge = Math.min(now - e.admittedNanos, MAX_CHARGE_DELAY_NANOS);
+        long latestCharge = Math.min(now - e.admittedNanos, e.maxChargeDelayNanos);
         log.expireAt(e, e.admittedNanos + Math.max(admissionWindowNanos, latestCharge + windowNanos));
     }
 

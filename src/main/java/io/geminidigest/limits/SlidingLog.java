@@ -28,6 +28,8 @@ final class SlidingLog {
     /** One admitted request: when it leaves the window, and its charge (the estimate, corrected by settle). */
     static final class Entry {
         final long admittedNanos;
+        /** The longest the server's charge may come after the admission (set by the limiter). */
+        long maxChargeDelayNanos;
         long expiresNanos;
         long tokens;
         boolean inLog = true;

@@ -35,9 +35,22 @@ public record Sidecar(String status, String source, String sha256, long bytes, S
             List<Integer> tokensPerChunk, int levels) {
     }
 
+    /**
+     * One request. {@code discarded}: null for an answer that was used; else the request was answered and billed but
+     * its answer not used, and why: {@code output-truncated} (cut off at {@code MAX_TOKENS}: a media segment is then
+     * split and redone), {@code invalid-transcript} (not valid JSON of the schema: asked again with a repair prompt),
+     * {@code network} (answered without a finish reason: retried), {@code answer-refused}, {@code blocked-prompt}.
+     * Its tokens and cost are in the totals: they are what Google bills.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CallInfo(String label, String model, String modelVersion, int promptTokens, int outputTokens, int thinkingTokens,
-            long latencyMillis, String finishReason, Double costUsd, Boolean estimated) {
+            long latencyMillis, String finishReason, Double costUsd, Boolean estimated, String discarded) {
+
+        public CallInfo(String label, String model, String modelVersion, int promptTokens, int outputTokens,
+                int thinkingTokens, long latencyMillis, String finishReason, Double costUsd, Boolean estimated) {
+            this(label, model, modelVersion, promptTokens, outputTokens, thinkingTokens, latencyMillis, finishReason,
+                    costUsd, estimated, null);
+        }
     }
 
     /**
@@ -79,7 +92,17 @@ public record Sidecar(String status, String source, String sha256, long bytes, S
             long speechMillis, long sentMillis) {
     }
 
-    public record Totals(int calls, long promptTokens, long outputTokens, long thinkingTokens) {
+    /**
+     * Sums over {@code calls}, discarded ones included (they are billed); {@code discardedCalls}: how many of the calls
+     * were discarded (absent when none).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Totals(int calls, long promptTokens, long outputTokens, long thinkingTokens,
+            Integer discardedCalls) {
+
+        public Totals(int calls, long promptTokens, long outputTokens, long thinkingTokens) {
+            this(calls, promptTokens, outputTokens, thinkingTokens, null);
+        }
     }
 
     public record Timings(String startedAt, String finishedAt, long extractMillis, long summarizeMillis,

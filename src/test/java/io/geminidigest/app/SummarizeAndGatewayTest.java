@@ -155,6 +155,40 @@ class SummarizeAndGatewayTest {
         assertThat(fake.count("generateContent")).isEqualTo(3);
     }
 
+    /**
+     * The document path's one retry after a non-STOP answer: an answer without a finish reason is incomplete and is
+     * retried (a cut-off or refused one fails the document instead). Google billed it: the sidecar lists it, marked
+     * discarded, and its totals are what the fake billed for both requests.
+     */
+    @Test
+    void aSummaryAnsweredWithoutAFinishReasonIsRetriedAndBothRequestsAreInTheSidecarsTotals() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        fake.respondWith(call -> answered.getAndIncrement() == 0
+                ? FakeGemini.defaultAnswer(call).withoutFinishReason() : FakeGemini.defaultAnswer(call));
+        DigestRun run = new DigestRun(root).against(fake).set("gemini.retry.initial-delay-ms", "10")
+                .drop("french.utf8.txt");
+
+        assertThat(run.once()).isEqualTo(0);
+
+        List<RecordedRequest> billed = fake.requests().stream().filter(r -> r.isGenerate() && r.usage() != null)
+                .toList();
+        assertThat(billed).hasSize(2);
+        JsonNode sidecar = run.json("french.utf8.txt.summary.json");
+        JsonNode totals = sidecar.path("totals");
+        assertThat(totals.path("calls").asInt()).isEqualTo(2);
+        assertThat(totals.path("discardedCalls").asInt()).isEqualTo(1);
+        assertThat(totals.path("promptTokens").asLong())
+                .isEqualTo(billed.stream().mapToLong(RecordedRequest::billedPromptTokens).sum());
+        assertThat(totals.path("outputTokens").asLong() + totals.path("thinkingTokens").asLong())
+                .isEqualTo(billed.stream().mapToLong(RecordedRequest::billedOutputTokens).sum()).isPositive();
+        assertThat(sidecar.path("calls").get(0).path("discarded").asText()).isEqualTo("network");
+        assertThat(sidecar.path("calls").get(0).has("finishReason")).isFalse();
+        assertThat(sidecar.path("calls").get(1).has("discarded")).isFalse();
+        assertThat(sidecar.path("costUsd").asDouble()).isCloseTo(sidecar.path("calls").get(0).path("costUsd")
+                .asDouble() + sidecar.path("calls").get(1).path("costUsd").asDouble(),
+                org.assertj.core.data.Offset.offset(1e-5));
+    }
+
     @Test
     void thinkingTokensAreCountedAndBilledAsOutput() throws Exception {
         fake.respondWith(call -> FakeGemini.defaultAnswer(call).withThoughtsTokens(1000));

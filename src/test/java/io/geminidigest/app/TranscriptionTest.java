@@ -170,6 +170,62 @@ class TranscriptionTest {
         var srt = SubtitleFiles.parseSrt(Files.readString(run.output("talk.wav.srt")));
         assertThat(srt).isNotEmpty();
         assertThat(srt.get(srt.size() - 1).endMs()).isLessThanOrEqualTo(DURATION);
+
+        // the cut-off request was billed: the sidecar counts it (marked discarded), so its totals are what the fake
+        // billed, request by request
+        JsonNode sidecar = run.json("talk.wav.summary.json");
+        List<RecordedRequest> billed = billedByFake();
+        // the responder cut off the first request for more than 3 s of audio
+        RecordedRequest truncated = billed.stream().filter(r -> promptedLengthOf(r) > 3000).findFirst()
+                .orElseThrow();
+        assertBilledTotals(sidecar, billed);
+        List<JsonNode> discarded = discardedCalls(sidecar);
+        assertThat(discarded).hasSize(1);
+        assertThat(discarded.get(0).path("discarded").asText()).isEqualTo("output-truncated");
+        assertThat(discarded.get(0).path("finishReason").asText()).isEqualTo("MAX_TOKENS");
+        assertThat(discarded.get(0).path("promptTokens").asLong()).isEqualTo(truncated.billedPromptTokens())
+                .isPositive();
+        assertThat(discarded.get(0).path("outputTokens").asLong()).isEqualTo(truncated.billedOutputTokens())
+                .isPositive();
+        assertThat(sidecar.path("totals").path("discardedCalls").asInt()).isEqualTo(1);
+    }
+
+    /** The generate requests the fake answered with a usage (it bills them), in order. */
+    private List<RecordedRequest> billedByFake() {
+        return fake.requests().stream().filter(r -> r.isGenerate() && r.usage() != null).toList();
+    }
+
+    private static long promptedLengthOf(RecordedRequest r) {
+        Matcher m = LENGTH.matcher(r.userText());
+        return m.find() ? Long.parseLong(m.group(1)) * 60_000 + Long.parseLong(m.group(2)) * 1000
+                + Long.parseLong(m.group(3)) : -1;
+    }
+
+    /** The sidecar's calls and totals are every request the fake billed, with its usage, and its cost their sum. */
+    private static void assertBilledTotals(JsonNode sidecar, List<RecordedRequest> billed) {
+        JsonNode totals = sidecar.path("totals");
+        assertThat(totals.path("calls").asInt()).isEqualTo(billed.size());
+        assertThat(sidecar.path("calls").size()).isEqualTo(billed.size());
+        assertThat(totals.path("promptTokens").asLong())
+                .isEqualTo(billed.stream().mapToLong(RecordedRequest::billedPromptTokens).sum());
+        assertThat(totals.path("outputTokens").asLong() + totals.path("thinkingTokens").asLong())
+                .isEqualTo(billed.stream().mapToLong(RecordedRequest::billedOutputTokens).sum());
+        double sumOfCalls = 0;
+        for (JsonNode c : sidecar.path("calls")) {
+            sumOfCalls += c.path("costUsd").asDouble();
+        }
+        assertThat(sidecar.path("costUsd").asDouble()).isPositive()
+                .isCloseTo(sumOfCalls, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    private static List<JsonNode> discardedCalls(JsonNode sidecar) {
+        List<JsonNode> out = new ArrayList<>();
+        sidecar.path("calls").forEach(c -> {
+            if (c.has("discarded")) {
+                out.add(c);
+            }
+        });
+        return out;
     }
 
     /**
@@ -265,6 +321,13 @@ class TranscriptionTest {
         assertThat(fake.requests().stream().anyMatch(r -> r.isGenerate() && r.userText().contains("Transcribe")
                 && r.userText().toLowerCase().contains("not valid"))).isTrue();
         assertThat(run.output("talk.flac.srt")).exists();
+        // the invalid answer was billed: counted, marked discarded, before its repair
+        JsonNode sidecar = run.json("talk.flac.summary.json");
+        assertBilledTotals(sidecar, billedByFake());
+        List<JsonNode> discarded = discardedCalls(sidecar);
+        assertThat(discarded).hasSize(1);
+        assertThat(discarded.get(0).path("discarded").asText()).isEqualTo("invalid-transcript");
+        assertThat(discarded.get(0).path("finishReason").asText()).isEqualTo("STOP");
     }
 
     @Test

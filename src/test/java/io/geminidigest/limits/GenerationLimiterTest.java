@@ -76,6 +76,39 @@ class GenerationLimiterTest {
         limiter.release(first);
     }
 
+    /**
+     * MediaBench run A's 429: the first 4 MB inline segment was charged by the server 1.3 s after our admission
+     * (serialising, sending and reading megabytes on a loaded machine) and answered just after; counted until
+     * admission + 1 s + the minute, it left our window 0.3 s before the server's, and the call admitted then was
+     * answered 429. A call's possible charge delay grows with its inline bytes (1 s more per MiB at the default
+     * rate), never beyond its answer.
+     */
+    @Test
+    void aLargeInlineRequestCountsUntilItsAnswerPlusTheMinuteWhenItsChargeCouldHaveComeThatLate() throws Exception {
+        RateLimits limits = RateLimits.of(0, 100_000, 0, 0).withMargin(0);
+        int fourMiB = 4 << 20;
+        GenerationLimiter limiter = new GenerationLimiter(limits, time).sendRate(1 << 20);
+        Permit inline = limiter.acquire(Calls.generateInline(60_000, fourMiB));
+        time.advance(Duration.ofMillis(1_400)); // answered 1.4 s after admission: the charge may be 1.3 s in
+        limiter.settle(inline, 60_000);
+        assertThat(limiter.acquire(Calls.generate(60_000)).waitMillis()).as("until the answer + the minute")
+                .isEqualTo(60_000);
+
+        // in flight, it counts for 1 s + 4 s (4 MiB at 1 MiB/s) beyond the minute
+        SimulatedTime clock = new SimulatedTime();
+        GenerationLimiter inFlight = new GenerationLimiter(limits, clock).sendRate(1 << 20);
+        inFlight.acquire(Calls.generateInline(60_000, fourMiB));
+        assertThat(inFlight.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(65_000);
+
+        // a text request (no inline data) keeps the 1 s allowance: answered after 1.4 s, it counts from 1 s
+        SimulatedTime clock2 = new SimulatedTime();
+        GenerationLimiter text = new GenerationLimiter(limits, clock2).sendRate(1 << 20);
+        Permit small = text.acquire(Calls.generate(60_000));
+        clock2.advance(Duration.ofMillis(1_400));
+        text.settle(small, 60_000);
+        assertThat(text.acquire(Calls.generate(60_000)).waitMillis()).isEqualTo(61_000 - 1_400);
+    }
+
     @Test
     void settlingHigherFillsTheWindowAndTheNextCallsWaitLonger() throws Exception {
         // as estimated: 50,000 + 50,000 fit at once

@@ -15,7 +15,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param text           the answer text (before any MAX_TOKENS cut); empty for a blocked prompt
- * @param finishReason   finish reason reported when the text is not cut (default {@code STOP})
+ * @param finishReason   finish reason reported when the text is not cut (default {@code STOP}); {@code null}: the
+ *                       answer names none (as an answer that broke off: the notes call it incomplete)
  * @param thoughtsTokens thinking tokens spent; count against {@code maxOutputTokens} like on the real API
  * @param blockReason    non-null: the prompt is blocked (HTTP 200, no candidates, {@code promptFeedback.blockReason})
  * @param delay          wall-clock time to wait before answering (not scaled by {@code timeScale}); never null
@@ -24,7 +25,6 @@ public record Answer(String text, String finishReason, int thoughtsTokens, Strin
 
     public Answer {
         Objects.requireNonNull(text, "text");
-        Objects.requireNonNull(finishReason, "finishReason");
         Objects.requireNonNull(delay, "delay");
         if (thoughtsTokens < 0) {
             throw new IllegalArgumentException("thoughtsTokens < 0");
@@ -43,6 +43,11 @@ public record Answer(String text, String finishReason, int thoughtsTokens, Strin
 
     public Answer withFinishReason(String reason) {
         return new Answer(text, reason, thoughtsTokens, blockReason, delay);
+    }
+
+    /** The same answer without a finish reason (an incomplete answer; still billed with its usage). */
+    public Answer withoutFinishReason() {
+        return new Answer(text, null, thoughtsTokens, blockReason, delay);
     }
 
     public Answer withThoughtsTokens(int tokens) {

@@ -104,6 +104,7 @@ final class GenerateApi implements ApiArea {
             usage.put("promptTokenCount", tokens).put("totalTokenCount", tokens);
             usage.set("promptTokensDetails", details(prompt));
             blocked.put("modelVersion", id).put("responseId", responseId);
+            req.usage = usage.deepCopy();
             respond(req, stream, sse, List.of(blocked));
             return;
         }
@@ -127,6 +128,8 @@ final class GenerateApi implements ApiArea {
             chunks.add(response(deltas.get(i), last ? finish : null, prompt, Tokenizer.count(soFar.toString()),
                     thoughts, id, responseId));
         }
+        // recorded before the answer is sent: the last chunk's usage is what the request is billed
+        req.usage = chunks.get(chunks.size() - 1).get("usageMetadata").deepCopy();
         respond(req, stream, sse, chunks);
     }
 

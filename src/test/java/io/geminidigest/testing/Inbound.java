@@ -39,6 +39,8 @@ final class Inbound {
     String model;
     int promptTokens = -1;
     String userText;
+    /** The usageMetadata a generate call was answered with (what the fake bills), set by the handler. */
+    JsonNode usage;
     /** Error bodies wrapped in a JSON array (streamGenerateContent without alt=sse). */
     boolean wrapErrorsInArray;
 
@@ -209,6 +211,6 @@ final class Inbound {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
         return new RecordedRequest(at, method, path, query, java.util.Collections.unmodifiableMap(headers),
                 new String(body, StandardCharsets.UTF_8), parsedBody(), Math.max(status, 0), model, promptTokens,
-                userText, Math.max(bodySize, body.length));
+                userText, Math.max(bodySize, body.length), usage);
     }
 }

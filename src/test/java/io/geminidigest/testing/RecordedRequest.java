@@ -22,10 +22,20 @@ import java.util.Map;
  * @param userText     for generate calls that passed validation: the user text (see {@link GenerateCall#userText()}),
  *                     else {@code null}
  * @param bodySize     number of body bytes received (for upload chunks: received before an answer or a drop)
+ * @param usage        for generate calls answered with HTTP 200: the {@code usageMetadata} the fake answered (of the
+ *                     last stream chunk), i.e. what it bills for the request, whatever the finish reason (also
+ *                     {@code MAX_TOKENS}, blocked); else {@code null}
  */
 public record RecordedRequest(Instant at, String method, String path, String query, Map<String, List<String>> headers,
                               String rawBody, JsonNode body, int status, String model, int promptTokens,
-                              String userText, long bodySize) {
+                              String userText, long bodySize, JsonNode usage) {
+
+    /** The former shape, without {@code usage}. */
+    public RecordedRequest(Instant at, String method, String path, String query, Map<String, List<String>> headers,
+                           String rawBody, JsonNode body, int status, String model, int promptTokens,
+                           String userText, long bodySize) {
+        this(at, method, path, query, headers, rawBody, body, status, model, promptTokens, userText, bodySize, null);
+    }
 
     /** The former shape, without {@code bodySize} (taken as the UTF-8 length of {@code rawBody}). */
     public RecordedRequest(Instant at, String method, String path, String query, Map<String, List<String>> headers,
@@ -33,6 +43,17 @@ public record RecordedRequest(Instant at, String method, String path, String que
                            String userText) {
         this(at, method, path, query, headers, rawBody, body, status, model, promptTokens, userText,
                 rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    /** Billed prompt tokens of this request ({@code usage.promptTokenCount}; 0 when not billed). */
+    public long billedPromptTokens() {
+        return usage == null ? 0 : usage.path("promptTokenCount").asLong();
+    }
+
+    /** Billed output tokens of this request (answer plus thinking, from {@code usage}; 0 when not billed). */
+    public long billedOutputTokens() {
+        return usage == null ? 0
+                : usage.path("candidatesTokenCount").asLong() + usage.path("thoughtsTokenCount").asLong();
     }
 
     /** True for requests under {@code /upload/} (upload starts, chunks, queries). */
