@@ -208,13 +208,19 @@ class HttpJobsApiTest {
             HttpResponse<String> first = postRaw("?name=orchard.txt&language=English", doc);
             assertThat(first.statusCode()).isEqualTo(202);
             String english = json(first).path("id").asText();
-            // the same effective options: the language in another case, the configured model named, another format
-            // (it changes how the result is returned, not the result): the same job
-            HttpResponse<String> same = postRaw("?name=orchard-copy.txt&language=english&format=json&model="
+            // the same effective options: the language in another case, the configured model named: the same job
+            HttpResponse<String> same = postRaw("?name=orchard-copy.txt&language=english&model="
                     + FakeGemini.DEFAULT_MODEL, doc);
             assertThat(same.statusCode()).isEqualTo(200);
             assertThat(json(same).path("duplicate").asBoolean()).isTrue();
             assertThat(json(same).path("id").asText()).isEqualTo(english);
+            // another format changes how the result is returned, not the result: the same job, waited for, and
+            // answered in this request's format
+            HttpResponse<String> asJson = postRaw("?name=orchard-json.txt&language=English&format=json&wait=60", doc);
+            assertThat(asJson.statusCode()).isEqualTo(200);
+            assertThat(asJson.headers().firstValue("Location")).contains("/api/v1/jobs/" + english);
+            assertThat(asJson.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+            assertThat(json(asJson).path("status").asText()).isEqualTo("ok");
             // another language: a job of its own
             HttpResponse<String> second = postRaw("?name=orchard.txt&language=French", doc);
             assertThat(second.statusCode()).isEqualTo(202);
