@@ -279,7 +279,9 @@ public final class DigestConfiguration implements CamelConfiguration {
         JobMetrics jobMetrics = new JobMetrics(meters);
         jobMetrics.setStore(jobStore);
         JobDispatcher dispatcher = new JobDispatcher(jobStore, new Spool(stateDir.resolve("spool")), jobMetrics, json,
-                s.getInt("ingest.concurrency", 2), s.getInt("jobs.max-queued", 1000));
+                s.getInt("ingest.concurrency", 2), s.getInt("jobs.max-queued", 1000),
+                new JobOptions.Defaults(model, blankToNull(s.get("summarize.language", "")),
+                        templates.named().keySet()));
         limiter.addParkingListener(dispatcher::onParking);
         registry.bind("jobs", dispatcher);
         registry.bind("messageJobs", new MessageJobs(dispatcher, jobStore, outputDir, json,

@@ -51,18 +51,21 @@ public final class JobDispatcher {
     private final ObjectMapper json;
     private final int concurrency;
     private final int maxQueued;
+    private final JobOptions.Defaults defaults;
     /** Jobs handed to the pipeline by this process and not finished yet. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<JobRecord>> waiters = new ConcurrentHashMap<>();
 
+    /** @param defaults the configured options: a request's options equal to them are kept as absent */
     public JobDispatcher(JobStore store, Spool spool, JobMetrics metrics, ObjectMapper json, int concurrency,
-            int maxQueued) {
+            int maxQueued, JobOptions.Defaults defaults) {
         this.store = store;
         this.spool = spool;
         this.metrics = metrics;
         this.json = json;
         this.concurrency = concurrency;
         this.maxQueued = maxQueued;
+        this.defaults = defaults;
     }
 
     public JobStore store() {
@@ -89,9 +92,17 @@ public final class JobDispatcher {
         return store.count(io.geminidigest.job.JobStatus.QUEUED, null) >= maxQueued;
     }
 
-    /** Accepts a spooled request (see {@link JobStore#accept(JobRequest)}); a duplicate's spool file goes. */
+    /**
+     * Accepts a spooled request (see {@link JobStore#accept(JobRequest)}) with its options canonical (those equal to
+     * the configured default left out, {@link JobOptions.Defaults#canonical}): the same content with the same
+     * effective options is the same job, with other options another ({@link io.geminidigest.job.JobIdentity}). A
+     * duplicate's spool file goes.
+     */
     public JobStore.Accepted accept(JobRequest request) {
-        JobStore.Accepted accepted = store.accept(request);
+        JobRequest canonical = new JobRequest(request.source(), request.messageId(), request.name(),
+                request.contentType(), request.spooled(), defaults.canonical(request.options()), request.replyTo(),
+                request.correlationId());
+        JobStore.Accepted accepted = store.accept(canonical);
         if (accepted.duplicate()) {
             spool.discard(request.spooled());
         } else {

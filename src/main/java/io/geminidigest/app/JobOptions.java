@@ -52,6 +52,41 @@ public record JobOptions(String task, String language, String model, String prom
         return "json".equals(format);
     }
 
+    /**
+     * These options with those equal to the configured default left out (task {@code summarize}, the configured
+     * model, the configured summary language in any case): "as configured" and "the configured value, named" are the
+     * same job ({@link io.geminidigest.job.JobIdentity}).
+     *
+     * @param defaultModel    the configured model ({@code gemini.model})
+     * @param defaultLanguage the configured summary language ({@code summarize.language}), or null (the document's)
+     */
+    public JobOptions withoutDefaults(String defaultModel, String defaultLanguage) {
+        return new JobOptions(SUMMARIZE.equals(task) ? null : task,
+                language != null && language.equalsIgnoreCase(defaultLanguage) ? null : language,
+                model != null && model.equals(defaultModel) ? null : model, prompt, format);
+    }
+
+    /** The configured values options fall back to, and the templates a job may name. */
+    public record Defaults(String model, String language, Set<String> templates) {
+
+        public Defaults {
+            templates = templates == null ? Set.of() : Set.copyOf(templates);
+        }
+
+        /**
+         * The options as a job keeps them: read and checked as {@link JobOptions#of(Map, Set)} does, without those
+         * equal to the configured default ({@link JobOptions#withoutDefaults}). Options that cannot be applied are
+         * kept as given: the job fails with the reason when it runs.
+         */
+        public Map<String, String> canonical(Map<String, String> options) {
+            try {
+                return JobOptions.of(options, templates).withoutDefaults(model, language).asMap();
+            } catch (InvalidOptionsException e) {
+                return options;
+            }
+        }
+    }
+
     /** The options as the store keeps them (only those given). */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import io.geminidigest.extract.Extracted;
 import io.geminidigest.job.Claim;
 import io.geminidigest.job.ContentIndex;
 import io.geminidigest.job.Job;
+import io.geminidigest.job.JobIdentity;
 import io.geminidigest.output.ErrorReport;
 import io.geminidigest.summarize.SummaryInput;
 
@@ -70,13 +71,22 @@ public final class PipelineSupport {
                         options.prompt());
     }
 
-    public Claim claim(Job job) {
-        return index.claim(job.sha256(), job.name());
+    /**
+     * The key of the job's content in the processed-content index: the content's SHA-256 for a job without options
+     * that change the result, else one of its own for content and options ({@link JobIdentity#contentKey}), so the
+     * same content in another language (model, template, task) is not a duplicate of the first.
+     */
+    public static String contentKey(Job job, JobOptions options) {
+        return JobIdentity.contentKey(job.sha256(), options == null ? java.util.Map.of() : options.asMap());
+    }
+
+    public Claim claim(Job job, JobOptions options) {
+        return index.claim(contentKey(job, options), job.name());
     }
 
     /** After the outputs are written: the content is summarized; a stale error report of an earlier try goes. */
-    public void complete(Job job) throws IOException {
-        index.complete(job.sha256(), job.name(), job.name() + ".summary.md");
+    public void complete(Job job, JobOptions options) throws IOException {
+        index.complete(contentKey(job, options), job.name(), job.name() + ".summary.md");
         Files.deleteIfExists(outputDir.resolve(job.name() + ".error.json"));
     }
 
@@ -85,7 +95,7 @@ public final class PipelineSupport {
         Job job = exchange.getProperty(JOB, Job.class);
         Claim claim = exchange.getProperty(CLAIM, Claim.class);
         if (job != null && claim != null && claim.isNew()) {
-            index.release(job.sha256());
+            index.release(contentKey(job, exchange.getProperty(OPTIONS, JobOptions.class)));
         }
     }
 

@@ -142,7 +142,8 @@ public final class HttpJobsApi {
             Duration timeout = Duration.ofSeconds(Math.min(wait, settings.maxWaitSeconds()));
             job = jobs.awaitFinal(job.id(), timeout).orElse(job);
             if (job.status() == JobStatus.DONE) {
-                respondResult(exchange, job, true);
+                // this request's own format, also when it is answered by an earlier job with another one
+                respondResult(exchange, job, options);
                 return;
             }
         }
@@ -165,7 +166,7 @@ public final class HttpJobsApi {
                     : "the job is " + job.status().name().toLowerCase(Locale.ROOT) + "; no result yet";
             throw new ApiProblem(409, "Conflict", detail);
         }
-        respondResult(exchange, job, false);
+        respondResult(exchange, job, null);
     }
 
     /** {@code GET /api/v1/jobs?status=&source=&page=&size=}. */
@@ -317,14 +318,16 @@ public final class HttpJobsApi {
     }
 
     /**
-     * The result by {@code Accept}: JSON (the sidecar) or Markdown (the summary); without a preference, the job's
-     * {@code format} option decides (Markdown unless {@code json}).
+     * The result by {@code Accept}: JSON (the sidecar) or Markdown (the summary); without a preference, the
+     * {@code format} option decides (Markdown unless {@code json}): the waiting request's own ({@code waitedWith}),
+     * else the job's.
      */
-    private void respondResult(Exchange exchange, JobRecord job, boolean waited) throws IOException {
+    private void respondResult(Exchange exchange, JobRecord job, JobOptions waitedWith) throws IOException {
+        boolean waited = waitedWith != null;
         String accept = Optional.ofNullable(exchange.getMessage().getHeader("Accept", String.class)).orElse("");
         boolean wantsJson = accept.contains(JSON) && !accept.contains("text/markdown");
         if (!accept.contains(JSON) && !accept.contains("text/markdown")) {
-            wantsJson = storedOptions(job).wantsJson();
+            wantsJson = (waited ? waitedWith : storedOptions(job)).wantsJson();
         }
         if (wantsJson) {
             respond(exchange, 200, JSON, job.resultJson());

@@ -123,8 +123,7 @@ public final class JdbcJobStore implements JobStore {
             same = one(c, "WHERE source = ? AND source_message_id = ?", request.source(), request.messageId());
         }
         if (same.isEmpty()) {
-            same = one(c, "WHERE sha256 = ? AND status NOT IN ('FAILED', 'CANCELLED') ORDER BY created_at DESC",
-                    sha256);
+            same = sameResult(c, sha256, request.options());
         }
         if (same.isPresent()) {
             owe(c, same.get(), request);
@@ -134,6 +133,41 @@ public final class JdbcJobStore implements JobStore {
         JobRecord job = one(c, "WHERE id = ?", id).orElseThrow();
         owe(c, job, request);
         return new Accepted(job, false);
+    }
+
+    /**
+     * The newest job of the same content and the same options that change the result ({@link JobIdentity}) that is
+     * not failed or cancelled: the same content asked for with other options is another job.
+     */
+    private static Optional<JobRecord> sameResult(Connection c, String sha256, Map<String, String> options)
+            throws SQLException {
+        String wanted = null;
+        try (PreparedStatement q = c.prepareStatement("SELECT id, options_json FROM jobs WHERE sha256 = ? "
+                + "AND status NOT IN ('FAILED', 'CANCELLED') ORDER BY created_at DESC")) {
+            q.setString(1, sha256);
+            try (ResultSet rs = q.executeQuery()) {
+                while (wanted == null && rs.next()) {
+                    if (JobIdentity.sameResult(options, readOptions(rs.getString(2)))) {
+                        wanted = rs.getString(1);
+                    }
+                }
+            }
+        }
+        return wanted == null ? Optional.empty() : one(c, "WHERE id = ?", wanted);
+    }
+
+    /** Stored options (a JSON object of strings); unreadable ones match no request. */
+    private static Map<String, String> readOptions(String optionsJson) {
+        if (optionsJson == null || optionsJson.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> m = new java.util.HashMap<>();
+            JSON.readTree(optionsJson).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+            return m;
+        } catch (JsonProcessingException e) {
+            return Map.of("unreadable", optionsJson);
+        }
     }
 
     /**

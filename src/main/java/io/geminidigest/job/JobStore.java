@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public interface JobStore extends AutoCloseable {
 
-    /** What {@link #accept} returns: the job, and whether it existed already (same message id or same content). */
+    /** What {@link #accept} returns: the job, and whether it existed already (same message id, or same content and options). */
     record Accepted(JobRecord job, boolean duplicate) {
     }
 
@@ -28,7 +28,8 @@ public interface JobStore extends AutoCloseable {
 
     /**
      * Records a job as {@link JobStatus#QUEUED}, or returns the existing one (flagged duplicate) when the same
-     * (source, messageId) was accepted before, or the same content is queued, running, parked or done. A request
+     * (source, messageId) was accepted before, or the same content with the same options that change the result
+     * ({@link JobIdentity}: all but {@code format}) is queued, running, parked or done. A request
      * with a reply destination is owed its reply in the same transaction ({@link JobReply}): WAITING until the job
      * is finished, PENDING at once for a duplicate of a finished job (unless that very reply is owed already).
      *

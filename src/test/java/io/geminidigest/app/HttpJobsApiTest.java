@@ -191,6 +191,79 @@ class HttpJobsApiTest {
         assertThat(json(send(get("/api/v1/jobs?source=http"))).path("total").asLong()).isEqualTo(1);
     }
 
+    /** Answers name the language the system instruction asks for: runs in two languages give two results. */
+    static io.geminidigest.testing.Answer answerInItsLanguage(io.geminidigest.testing.GenerateCall call) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("You write in ([^.]+)\\.")
+                .matcher(String.valueOf(call.systemInstruction()));
+        return io.geminidigest.testing.Answer.text("Summary in " + (m.find() ? m.group(1) : "no language") + ": "
+                + FakeGemini.defaultAnswer(call).text());
+    }
+
+    @Test
+    void theSameContentWithOtherOptionsIsAnotherJobWithItsOwnRunAndResult() throws Exception {
+        fake.respondWith(HttpJobsApiTest::answerInItsLanguage);
+        try {
+            started(app(root));
+            byte[] doc = text("The orchard gave apples in autumn and pears in winter.\n");
+            HttpResponse<String> first = postRaw("?name=orchard.txt&language=English", doc);
+            assertThat(first.statusCode()).isEqualTo(202);
+            String english = json(first).path("id").asText();
+            // the same effective options: the language in another case, the configured model named: the same job
+            HttpResponse<String> same = postRaw("?name=orchard-copy.txt&language=english&model="
+                    + FakeGemini.DEFAULT_MODEL, doc);
+            assertThat(same.statusCode()).isEqualTo(200);
+            assertThat(json(same).path("duplicate").asBoolean()).isTrue();
+            assertThat(json(same).path("id").asText()).isEqualTo(english);
+            // another format changes how the result is returned, not the result: the same job, waited for, and
+            // answered in this request's format
+            HttpResponse<String> asJson = postRaw("?name=orchard-json.txt&language=English&format=json&wait=60", doc);
+            assertThat(asJson.statusCode()).isEqualTo(200);
+            assertThat(asJson.headers().firstValue("Location")).contains("/api/v1/jobs/" + english);
+            assertThat(asJson.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+            assertThat(json(asJson).path("status").asText()).isEqualTo("ok");
+            // another language: a job of its own
+            HttpResponse<String> second = postRaw("?name=orchard.txt&language=French", doc);
+            assertThat(second.statusCode()).isEqualTo(202);
+            assertThat(json(second).path("duplicate").asBoolean()).isFalse();
+            String french = json(second).path("id").asText();
+            assertThat(french).isNotEqualTo(english);
+            JsonNode englishJob = awaitStatus(english, "DONE");
+            JsonNode frenchJob = awaitStatus(french, "DONE");
+            assertThat(frenchJob.path("sha256").asText()).isEqualTo(englishJob.path("sha256").asText());
+            assertThat(frenchJob.path("tokens").path("in").asLong()).isPositive();
+
+            // two runs, each with its own language in the prompt
+            var runs = generatesWith("The orchard gave");
+            assertThat(runs).hasSize(2);
+            assertThat(runs.stream().map(HttpJobsApiTest::systemText).toList())
+                    .anySatisfy(t -> assertThat(t).contains("You write in English."))
+                    .anySatisfy(t -> assertThat(t).contains("You write in French."));
+            // both results retrievable, each its own (neither a "duplicate" of the other), in their own files
+            String englishSummary = send(get("/api/v1/jobs/" + english + "/result")).body();
+            String frenchSummary = send(get("/api/v1/jobs/" + french + "/result")).body();
+            assertThat(englishSummary).contains("Summary in English:").doesNotContain("French");
+            assertThat(frenchSummary).contains("Summary in French:").doesNotContain("English");
+            for (String id : new String[] {english, french}) {
+                JsonNode sidecar = json(send(req("/api/v1/jobs/" + id + "/result")
+                        .header("Accept", "application/json").GET().build()));
+                assertThat(sidecar.path("status").asText()).isEqualTo("ok");
+            }
+            assertThat(Files.readString(run.out.resolve(englishJob.path("name").asText() + ".summary.md")))
+                    .isEqualTo(englishSummary);
+            assertThat(Files.readString(run.out.resolve(frenchJob.path("name").asText() + ".summary.md")))
+                    .isEqualTo(frenchSummary);
+
+            // the same content in French again: the French job, nothing sent again
+            HttpResponse<String> frenchAgain = postRaw("?name=orchard-fr.txt&language=French", doc);
+            assertThat(frenchAgain.statusCode()).isEqualTo(200);
+            assertThat(json(frenchAgain).path("id").asText()).isEqualTo(french);
+            assertThat(fake.count(":generateContent")).isEqualTo(2);
+            assertThat(json(send(get("/api/v1/jobs?source=http"))).path("total").asLong()).isEqualTo(2);
+        } finally {
+            fake.respondWith(FakeGemini::defaultAnswer);
+        }
+    }
+
     @Test
     void aQueuedJobCanBeCancelledAndProblemDetailsTellWhatIsWrong() throws Exception {
         started(app(root).set("http.max-body-bytes", "1000").set("jobs.max-queued", "1"));

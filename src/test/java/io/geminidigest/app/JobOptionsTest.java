@@ -45,4 +45,19 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.of(Map.of("colour", "blue"), TEMPLATES))
                 .hasMessageContaining("unknown option 'colour'");
     }
+
+    @Test
+    void optionsEqualToTheConfiguredDefaultAreKeptAsAbsent() {
+        JobOptions.Defaults defaults = new JobOptions.Defaults("gemini-3-pro-preview", "English", TEMPLATES);
+        assertThat(defaults.canonical(Map.of("task", "Summarize", "model", "models/gemini-3-pro-preview",
+                "language", "english", "format", "md"))).isEqualTo(Map.of("format", "md"));
+        assertThat(defaults.canonical(Map.of("task", "transcribe", "model", "gemini-2.5-flash", "language",
+                "Deutsch", "prompt", "brief"))).isEqualTo(Map.of("task", "transcribe", "model", "gemini-2.5-flash",
+                        "language", "Deutsch", "prompt", "brief"));
+        // no configured language: the document's own, so any language given is an option of its own
+        assertThat(new JobOptions.Defaults("m", null, TEMPLATES).canonical(Map.of("language", "English")))
+                .isEqualTo(Map.of("language", "English"));
+        // options that cannot be applied are kept as given: the job fails with the reason when it runs
+        assertThat(defaults.canonical(Map.of("prompt", "sonnet"))).isEqualTo(Map.of("prompt", "sonnet"));
+    }
 }

@@ -92,6 +92,47 @@ class MessageJobOptionsTest {
     }
 
     @Test
+    void theSameContentInAnotherLanguageIsAnotherJobAndTheSameOptionsTheSameJob() throws Exception {
+        fake.respondWith(HttpJobsApiTest::answerInItsLanguage);
+        String replies = "digest.replies.identity-" + UUID.randomUUID();
+        byte[] doc = "The mill by the river ground wheat until the flood of 1910.\n".getBytes(StandardCharsets.UTF_8);
+        try (Connection c = jms.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            for (String[] m : new String[][] {{"corr-it", "Italiano"}, {"corr-plain", null},
+                    {"corr-it-again", "italiano"}}) {
+                BytesMessage raw = s.createBytesMessage();
+                raw.writeBytes(doc);
+                raw.setStringProperty("DigestName", "mill.txt");
+                if (m[1] != null) {
+                    raw.setStringProperty("DigestLanguage", m[1]);
+                }
+                raw.setJMSCorrelationID(m[0]);
+                raw.setJMSReplyTo(s.createQueue(replies));
+                s.createProducer(s.createQueue("digest.requests")).send(raw);
+            }
+        }
+        Map<String, JsonNode> byCorrelation = receive(replies, 3);
+        JsonNode italian = byCorrelation.get("corr-it");
+        JsonNode plain = byCorrelation.get("corr-plain");
+        JsonNode italianAgain = byCorrelation.get("corr-it-again");
+        assertThat(List.of(italian, plain, italianAgain)).as(byCorrelation.toString())
+                .allSatisfy(r -> assertThat(r.path("status").asText()).isEqualTo("done"));
+        // the same content with the same options (the language in another case) is one job, answered twice
+        assertThat(italianAgain.path("id").asText()).isEqualTo(italian.path("id").asText());
+        // without the language it is a job of its own, with its own run and its own result
+        assertThat(plain.path("id").asText()).isNotEqualTo(italian.path("id").asText());
+        assertThat(italian.path("summary").asText()).contains("Summary in Italiano:");
+        assertThat(plain.path("summary").asText()).contains("Summary in").doesNotContain("Italiano");
+        assertThat(plain.path("sidecar").path("status").asText()).isEqualTo("ok");
+        assertThat(italian.path("sidecar").path("status").asText()).isEqualTo("ok");
+        List<RecordedRequest> runs = fake.requests().stream().filter(r -> r.isGenerate() && r.userText() != null
+                && r.userText().contains("The mill by the river")).toList();
+        assertThat(runs).hasSize(2);
+        assertThat(runs.stream().filter(r -> HttpJobsApiTest.systemText(r).contains("You write in Italiano."))
+                .count()).isEqualTo(1);
+    }
+
+    @Test
     void optionsThatCannotBeAppliedFailTheJobAndTheReplySaysWhy() throws Exception {
         String replies = "digest.replies.bad-" + UUID.randomUUID();
         try (Connection c = jms.createConnection()) {

@@ -144,6 +144,37 @@ class JdbcJobStoreTest {
         }
     }
 
+    private static JobRequest withOptions(Map<String, String> options, Path file) {
+        return new JobRequest("http", null, "report.txt", "text/plain", file, options, null, null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theSameContentWithOtherResultOptionsIsAnotherJobAndFormatDoesNotCount(String db) throws Exception {
+        try (JdbcJobStore store = open(freshUrl(db))) {
+            JobRecord english = store.accept(withOptions(Map.of("language", "English"), spooled("content O"))).job();
+            JobStore.Accepted french = store.accept(withOptions(Map.of("language", "French"), spooled("content O")));
+            assertThat(french.duplicate()).isFalse();
+            assertThat(french.job().id()).isNotEqualTo(english.id());
+            assertThat(french.job().sha256()).isEqualTo(english.sha256());
+            JobStore.Accepted plain = store.accept(withOptions(Map.of(), spooled("content O")));
+            assertThat(plain.duplicate()).isFalse();
+            JobStore.Accepted otherModel = store.accept(withOptions(Map.of("language", "English", "model",
+                    "gemini-2.5-flash"), spooled("content O")));
+            assertThat(otherModel.duplicate()).isFalse();
+            // the same result options in another order, case of the language, or with another format: the same job
+            JobStore.Accepted again = store.accept(withOptions(Map.of("format", "json", "language", "english"),
+                    spooled("content O")));
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.job().id()).isEqualTo(english.id());
+            assertThat(store.accept(withOptions(Map.of("model", "gemini-2.5-flash", "language", "English"),
+                    spooled("content O"))).job().id()).isEqualTo(otherModel.job().id());
+            assertThat(store.accept(withOptions(Map.of("language", "French"), spooled("content O"))).job().id())
+                    .isEqualTo(french.job().id());
+            assertThat(store.list(null, "http", 0, 10).total()).isEqualTo(4);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void concurrentAcceptsOfOneMessageMakeOneJob(String db) throws Exception {

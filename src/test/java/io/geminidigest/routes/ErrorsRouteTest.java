@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.geminidigest.app.JobOptions;
 import io.geminidigest.app.PipelineSupport;
 import io.geminidigest.app.RunTracker;
 import io.geminidigest.extract.ExtractionException;
@@ -94,7 +95,7 @@ class ErrorsRouteTest {
     private boolean released(String sha256) {
         Job probe = new Job(UUID.randomUUID().toString(), "folder", "probe.txt", in.resolve("probe.txt"), sha256, 1,
                 Instant.now());
-        return pipeline.claim(probe).isNew();
+        return pipeline.claim(probe, JobOptions.NONE).isNew();
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.geminidigest.app.JobOptions;
 import io.geminidigest.app.PipelineSupport;
 import io.geminidigest.app.RunTracker;
 import io.geminidigest.extract.DocumentMetadata;
@@ -102,7 +103,7 @@ class OutputRouteTest {
     @Test
     void writesTheSummaryAndItsSidecarUnderTheSameSubFoldersAndRecordsTheContent() throws Exception {
         Job job = job("a/b/report.txt", "ab".repeat(32));
-        Claim claim = pipeline.claim(job);
+        Claim claim = pipeline.claim(job, JobOptions.NONE);
         assertThat(claim.isNew()).isTrue();
         Extracted extracted = extracted();
         ChunkPlan plan = chunkPlanner.plan(TEXT);
@@ -131,7 +132,7 @@ class OutputRouteTest {
         assertThat(leftoverTempFiles()).isEmpty();
         assertThat(out.resolve("report.txt.summary.md")).doesNotExist();
         // the content is now known as summarized
-        Claim again = pipeline.claim(job("elsewhere/copy.txt", job.sha256()));
+        Claim again = pipeline.claim(job("elsewhere/copy.txt", job.sha256()), JobOptions.NONE);
         assertThat(again.state()).isEqualTo(Claim.State.DONE);
         assertThat(again.source()).isEqualTo("a/b/report.txt");
         assertThat(tracker.okCount()).isEqualTo(1);
@@ -141,7 +142,7 @@ class OutputRouteTest {
     void overwritesAnEarlierSummaryOfTheSameName() throws Exception {
         Files.writeString(out.resolve("notes.txt.summary.md"), "an old summary that is much longer than the new one");
         Job job = job("notes.txt", "cd".repeat(32));
-        Claim claim = pipeline.claim(job);
+        Claim claim = pipeline.claim(job, JobOptions.NONE);
         ChunkPlan plan = chunkPlanner.plan(TEXT);
         SummaryRun run = mapReduce.start(new SummaryInput(job.name(), null, null, TEXT), plan);
         mapReduce.next(run, List.of(new GenerateResult("s", "m", "v", "New.", "STOP",
@@ -157,10 +158,10 @@ class OutputRouteTest {
     @Test
     void aDuplicateGetsASidecarThatNamesTheFirstInput() throws Exception {
         Job first = job("first.txt", "ef".repeat(32));
-        pipeline.claim(first);
-        pipeline.complete(first);
+        pipeline.claim(first, JobOptions.NONE);
+        pipeline.complete(first, JobOptions.NONE);
         Job copy = job("copies/second.txt", first.sha256());
-        Claim claim = pipeline.claim(copy);
+        Claim claim = pipeline.claim(copy, JobOptions.NONE);
         assertThat(claim.state()).isEqualTo(Claim.State.DONE);
 
         send("direct:write-duplicate", Map.of("job", copy, "claim", claim, "startedAt", new Date()));
@@ -177,7 +178,7 @@ class OutputRouteTest {
     @Test
     void anEstimateGetsAnEstimateSidecarAndReleasesTheContent() throws Exception {
         Job job = job("est/book.txt", "12".repeat(32));
-        Claim claim = pipeline.claim(job);
+        Claim claim = pipeline.claim(job, JobOptions.NONE);
         ChunkPlan plan = chunkPlanner.plan(TEXT);
 
         send("direct:write-estimate", Map.of("job", job, "claim", claim, "extracted", extracted(), "plan", plan,
@@ -190,7 +191,7 @@ class OutputRouteTest {
         assertThat(out.resolve("est/book.txt.summary.md")).doesNotExist();
         assertThat(leftoverTempFiles()).isEmpty();
         // released: the same content may be summarized later
-        assertThat(pipeline.claim(job("est/again.txt", job.sha256())).isNew()).isTrue();
+        assertThat(pipeline.claim(job("est/again.txt", job.sha256()), JobOptions.NONE).isNew()).isTrue();
         assertThat(tracker.estimatedCount()).isEqualTo(1);
     }
 }

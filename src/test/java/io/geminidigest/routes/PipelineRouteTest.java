@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.geminidigest.app.GeminiAccess;
+import io.geminidigest.app.JobOptions;
 import io.geminidigest.app.PipelineSupport;
 import io.geminidigest.app.RunTracker;
 import io.geminidigest.job.Claim;
@@ -146,8 +147,8 @@ class PipelineRouteTest {
     @Test
     void contentAlreadySummarizedGoesToTheDuplicateWriterOnly() throws Exception {
         Job first = job("first.txt", "bb".repeat(32));
-        pipeline.claim(first);
-        pipeline.complete(first);
+        pipeline.claim(first, JobOptions.NONE);
+        pipeline.complete(first, JobOptions.NONE);
         writeDuplicate.expectedMessageCount(1);
 
         Exchange done = process(job("later/copy.txt", first.sha256()));
@@ -163,7 +164,7 @@ class PipelineRouteTest {
     @Test
     void contentBeingSummarizedUnderAnotherNameIsADuplicateToo() {
         Job first = job("busy.txt", "cc".repeat(32));
-        assertThat(pipeline.claim(first).isNew()).isTrue();
+        assertThat(pipeline.claim(first, JobOptions.NONE).isNew()).isTrue();
 
         Exchange done = process(job("copy-of-busy.txt", first.sha256()));
 
