@@ -17,7 +17,8 @@ class MessagingRulesTest {
         assertThat(BrokerIngest.withDeliveryOptions("amqp:queue:q?transacted=false"))
                 .isEqualTo("amqp:queue:q?transacted=false&disableReplyTo=true");
         assertThat(BrokerIngest.withDeliveryOptions("kafka:t?brokers=h:9092"))
-                .contains("allowManualCommit=true", "autoCommitEnable=false", "breakOnFirstError=true");
+                .contains("allowManualCommit=true", "autoCommitEnable=false", "breakOnFirstError=true",
+                        "valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer");
         assertThat(BrokerIngest.withDeliveryOptions("paho-mqtt5:a/b?brokerUrl=tcp://h:1883"))
                 .contains("manualAcksEnabled=true", "qos=1");
         assertThat(BrokerIngest.withDeliveryOptions("spring-rabbitmq:default?queues=q")).contains("disableReplyTo=true");
