@@ -55,4 +55,15 @@ class MessagingRulesTest {
             assertThat(MessageIntake.isInternal(InetAddress.getByName(a))).as(a).isFalse();
         }
     }
+
+    @Test
+    void aSpoolNameIsAJobIdOfAtMost64CharactersEndingLikeTheName() {
+        assertThat(MessageIntake.spoolName("report.pdf")).matches("[0-9a-f-]{36}-report\\.pdf");
+        String longName = "quarterly-report-of-the-northern-region-2026.pdf";
+        assertThat(MessageIntake.spoolName(longName)).hasSize(64).endsWith("-region-2026.pdf")
+                .matches("[0-9a-f-]{36}-.*");
+        assertThat(MessageIntake.spoolName("\u65e5\u672c".repeat(40) + ".txt")).hasSize(64).endsWith("\u672c.txt");
+        // outside the BMP a character is two in UTF-16: never over 64
+        assertThat(MessageIntake.spoolName("\ud83d\udcc4".repeat(40) + ".txt").length()).isLessThanOrEqualTo(64);
+    }
 }
