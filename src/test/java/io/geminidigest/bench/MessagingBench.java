@@ -121,7 +121,13 @@ public final class MessagingBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--queued-child")) {
-            queuedChild(args);
+            try {
+                queuedChild(args);
+            } catch (Throwable t) {
+                t.printStackTrace();
+                System.out.flush();
+                Runtime.getRuntime().halt(1); // the application's threads would keep the JVM (and the parent) waiting
+            }
             return;
         }
         List<Integer> numbers = new ArrayList<>();
@@ -146,7 +152,12 @@ public final class MessagingBench {
                 throughputAndLatency(report, fake, root.resolve("app"), documents, latencyJobs, settings);
             }
             if (queued > 0) {
-                queuedJobs(report, fake, root.resolve("queued"), queued, drainSeconds, settings);
+                try {
+                    queuedJobs(report, fake, root.resolve("queued"), queued, drainSeconds, settings);
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    report.figure("queued jobs", "failed", e.getMessage(), null);
+                }
             }
         }
         report.write();
@@ -821,8 +832,12 @@ public final class MessagingBench {
         long bytes = 0;
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
-                files++;
-                bytes += Files.size(p);
+                try {
+                    bytes += Files.size(p);
+                    files++;
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a job finished meanwhile and its spool file went
+                }
             }
         }
         return new long[] { files, bytes };
