@@ -719,7 +719,7 @@ public final class MessagingBench {
         Runtime.getRuntime().halt(0);
     }
 
-    /** A small distinct text document (about 400 bytes). */
+    /** A small distinct text document (about 250 bytes). */
     static byte[] note(int n) {
         return ("Note " + n + " of the queue benchmark.\n\nThe delivery team met on day " + (n % 365)
                 + " and agreed that every request is answered exactly once. The minutes list the open points: "
