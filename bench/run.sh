@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the benchmarks: bench/run.sh [pipeline|limits|media|all] [arguments for the benchmark's main class]
+# Runs the benchmarks: bench/run.sh [pipeline|limits|media|messaging|all] [arguments for the benchmark's main class]
 #   pipeline [rounds]                       PipelineBench (default 3 rounds of the 13 samples)
 #   limits [scale ...] [key=value ...]      LimitsBench (default scale 0.1; key=value overrides settings)
 #   media [scale] [key=value ...]           MediaBench (3-hour recording, default scale 0.1; cached in bench/out/)
+#   messaging [documents latencyJobs queued drainSeconds] [key=value ...]
+#                                           MessagingBench (JMS, Kafka, HTTP beside the folder; default 200 20 10000 900)
 # Figures are printed and written to bench/out/<name>.json. Maven runs offline (-o): dependencies must be in ~/.m2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +37,7 @@ case "$which" in
   pipeline) run PipelineBench "$@" ;;
   limits)   run LimitsBench "$@" ;;
   media)    run MediaBench "$@" ;;
-  all)      run PipelineBench; run LimitsBench; run MediaBench ;;
-  *) echo "usage: bench/run.sh [pipeline|limits|media|all] [arguments]" >&2; exit 2 ;;
+  messaging) run MessagingBench "$@" ;;
+  all)      run PipelineBench; run LimitsBench; run MediaBench; run MessagingBench ;;
+  *) echo "usage: bench/run.sh [pipeline|limits|media|messaging|all] [arguments]" >&2; exit 2 ;;
 esac

@@ -39,8 +39,11 @@ public final class BrokerIngest implements Consumer<Optional<Parking>> {
             SourceKind.JMS, Map.of("transacted", "true", "disableReplyTo", "true"),
             SourceKind.AMQP, Map.of("transacted", "true", "disableReplyTo", "true"),
             SourceKind.RABBITMQ, Map.of("disableReplyTo", "true", "acknowledgeMode", "AUTO"),
+            // the document arrives as bytes: Camel's default value deserializer (a string) would replace every byte
+            // sequence that is not UTF-8 (a PDF, a DOCX, Latin-1 text) with U+FFFD
             SourceKind.KAFKA, Map.of("allowManualCommit", "true", "autoCommitEnable", "false",
-                    "breakOnFirstError", "true"),
+                    "breakOnFirstError", "true",
+                    "valueDeserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer"),
             SourceKind.MQTT, Map.of("manualAcksEnabled", "true", "qos", "1"));
 
     private final CamelContext context;

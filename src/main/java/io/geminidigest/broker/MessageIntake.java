@@ -300,9 +300,27 @@ public final class MessageIntake {
         return (b[0] & 0xfe) == 0xfc;
     }
 
+    /**
+     * The spool file for a request named {@code name}. Its file name is the job's id, which the store keeps in 64
+     * characters: a UUID, a dash and the end of the name (its extension) as far as it fits; the name itself is kept
+     * whole in the request.
+     */
+    static String spoolName(String name) {
+        String tail = name;
+        int chars = ID_CHARS - 37;
+        if (tail.codePointCount(0, tail.length()) > chars) {
+            tail = tail.substring(tail.offsetByCodePoints(tail.length(), -chars));
+        }
+        String id = UUID.randomUUID() + "-" + tail;
+        return id.length() <= ID_CHARS ? id : id.substring(0, 36); // characters outside the BMP count twice
+    }
+
+    /** The longest job id the store takes (jobs.id is VARCHAR(64)). */
+    static final int ID_CHARS = 64;
+
     private Path spoolTarget(String name) throws IOException {
         Files.createDirectories(settings.spoolDir());
-        return settings.spoolDir().resolve(UUID.randomUUID() + "-" + name);
+        return settings.spoolDir().resolve(spoolName(name));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ public final class BenchApp {
     private final Map<String, String> properties = new HashMap<>();
     private RunTracker tracker;
     private java.util.function.Consumer<CamelContext> beforeStart = c -> { };
+    private Main main;
+    private CompletableFuture<Void> running;
 
     /** Input and output folders under {@code root} ({@code in/}, {@code out/}). */
     public BenchApp(Path root) {
@@ -107,6 +109,36 @@ public final class BenchApp {
         });
         f.get(timeoutSeconds, TimeUnit.SECONDS);
         return tracker.exitCode();
+    }
+
+    /** Starts the long-running mode (no {@code --once}: folder watcher, HTTP server, broker) in the background. */
+    public BenchApp watch() throws IOException {
+        properties.put("run.once", "false");
+        tracker = new RunTracker();
+        main = GeminiDigest.create(new CommandLine(Map.copyOf(properties), false, false), tracker);
+        running = CompletableFuture.runAsync(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return this;
+    }
+
+    /** The Camel context of the application started by {@link #watch()}. */
+    public org.apache.camel.CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    /** Stops the application started by {@link #watch()} (at most {@code timeoutSeconds}). */
+    public void stop(long timeoutSeconds) throws Exception {
+        if (main != null) {
+            main.completed();
+        }
+        if (running != null) {
+            running.get(timeoutSeconds, TimeUnit.SECONDS);
+        }
     }
 
     /** The JSON sidecars ({@code *.summary.json}) written to the output folder. */

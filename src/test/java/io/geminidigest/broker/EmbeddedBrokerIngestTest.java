@@ -71,6 +71,45 @@ class EmbeddedBrokerIngestTest {
     }
 
     @Test
+    void requestsWithLongNamesOrNoNameAreTakenByTheRealJobStore() throws Exception {
+        // the spool file's name is the job id, and the store keeps ids in 64 characters: a 30-character name (or an
+        // unnamed message, named message-<uuid>.bin) once made an id the store refused, and the message was
+        // delivered again and again
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String longName = "minutes-of-the-board-meeting-" + run + "-" + "x".repeat(150) + ".docx";
+        byte[] named = ("Board minutes " + run).getBytes(StandardCharsets.UTF_8);
+        byte[] unnamed = ("No name at all " + run).getBytes(StandardCharsets.UTF_8);
+        try (Connection c = jms.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes(named);
+            m.setStringProperty("DigestName", longName);
+            s.createProducer(s.createQueue("digest.requests")).send(m);
+            BytesMessage n = s.createBytesMessage();
+            n.writeBytes(unnamed);
+            s.createProducer(s.createQueue("digest.requests")).send(n);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.named(longName).size() == 1
+                && app.received.stream().anyMatch(r -> java.util.Arrays.equals(r.bytes(), unnamed)));
+        MessagingHarness.Received first = app.named(longName).get(0);
+        MessagingHarness.Received second = app.received.stream()
+                .filter(r -> java.util.Arrays.equals(r.bytes(), unnamed)).findFirst().orElseThrow();
+        io.geminidigest.job.JdbcJobStore store = new io.geminidigest.job.JdbcJobStore("jdbc:h2:file:"
+                + dir.resolve("store-" + run) + ";DB_CLOSE_ON_EXIT=FALSE", "", "");
+        try {
+            for (MessagingHarness.Received r : List.of(first, second)) {
+                io.geminidigest.job.JobRecord job = store.accept(r.request()).job();
+                assertThat(job.name()).isEqualTo(r.request().name());
+                assertThat(job.id()).isEqualTo(r.request().spooled().getFileName().toString()).hasSizeLessThan(65);
+            }
+            assertThat(first.request().name()).isEqualTo(longName);
+            assertThat(first.request().spooled().getFileName().toString()).endsWith("xxx.docx");
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void jmsRawDocumentWithHeadersBecomesAJobAndTheReplyCarriesTheCorrelationId() throws Exception {
         String name = "report-" + UUID.randomUUID() + ".txt";
         byte[] content = ("Quarterly report " + name).getBytes(StandardCharsets.UTF_8);

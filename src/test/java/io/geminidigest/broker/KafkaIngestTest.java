@@ -77,6 +77,27 @@ class KafkaIngestTest {
     }
 
     @Test
+    void aDocumentThatIsNotUtf8ArrivesByteForByte() throws Exception {
+        // Latin-1 text (a PDF, a DOCX alike) is not UTF-8: read as a string, as Camel's Kafka consumer does by
+        // default (StringDeserializer), every byte over 0x7f would become U+FFFD and the document would be changed
+        String name = "kafka-" + UUID.randomUUID().toString().substring(0, 8) + ".txt";
+        byte[] latin1 = ("R\u00e9sum\u00e9 de la r\u00e9union : caf\u00e9, cr\u00e8me br\u00fbl\u00e9e.\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] document = new byte[latin1.length + 4];
+        System.arraycopy(latin1, 0, document, 0, latin1.length);
+        System.arraycopy(new byte[] { (byte) 0xff, (byte) 0xfe, 0, (byte) 0x80 }, 0, document, latin1.length, 4);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>("digest-requests", name, document);
+            record.headers().add("DigestName", name.getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.named(name).size() == 1);
+        assertThat(app.named(name).get(0).bytes()).isEqualTo(document);
+    }
+
+    @Test
     void kafkaRequestBecomesAJobPoisonIsDeadLetteredAndTheReplyCarriesTheCorrelationId() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String name = "kafka-" + run + ".txt";

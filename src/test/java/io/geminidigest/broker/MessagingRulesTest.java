@@ -17,7 +17,8 @@ class MessagingRulesTest {
         assertThat(BrokerIngest.withDeliveryOptions("amqp:queue:q?transacted=false"))
                 .isEqualTo("amqp:queue:q?transacted=false&disableReplyTo=true");
         assertThat(BrokerIngest.withDeliveryOptions("kafka:t?brokers=h:9092"))
-                .contains("allowManualCommit=true", "autoCommitEnable=false", "breakOnFirstError=true");
+                .contains("allowManualCommit=true", "autoCommitEnable=false", "breakOnFirstError=true",
+                        "valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer");
         assertThat(BrokerIngest.withDeliveryOptions("paho-mqtt5:a/b?brokerUrl=tcp://h:1883"))
                 .contains("manualAcksEnabled=true", "qos=1");
         assertThat(BrokerIngest.withDeliveryOptions("spring-rabbitmq:default?queues=q")).contains("disableReplyTo=true");
@@ -53,5 +54,16 @@ class MessagingRulesTest {
         for (String a : new String[] { "8.8.8.8", "142.250.0.1", "2001:4860:4860::8888" }) {
             assertThat(MessageIntake.isInternal(InetAddress.getByName(a))).as(a).isFalse();
         }
+    }
+
+    @Test
+    void aSpoolNameIsAJobIdOfAtMost64CharactersEndingLikeTheName() {
+        assertThat(MessageIntake.spoolName("report.pdf")).matches("[0-9a-f-]{36}-report\\.pdf");
+        String longName = "quarterly-report-of-the-northern-region-2026.pdf";
+        assertThat(MessageIntake.spoolName(longName)).hasSize(64).endsWith("-region-2026.pdf")
+                .matches("[0-9a-f-]{36}-.*");
+        assertThat(MessageIntake.spoolName("\u65e5\u672c".repeat(40) + ".txt")).hasSize(64).endsWith("\u672c.txt");
+        // outside the BMP a character is two in UTF-16: never over 64
+        assertThat(MessageIntake.spoolName("\ud83d\udcc4".repeat(40) + ".txt").length()).isLessThanOrEqualTo(64);
     }
 }
