@@ -284,6 +284,17 @@ public final class DigestConfiguration implements CamelConfiguration {
                         templates.named().keySet()));
         limiter.addParkingListener(dispatcher::onParking);
         registry.bind("jobs", dispatcher);
+        // a job accepted or finished wakes the dispatcher at once; its timer (jobs.poll-ms) only catches the rest
+        org.apache.camel.ProducerTemplate wakeUps = context.createProducerTemplate();
+        dispatcher.onWake(() -> {
+            try {
+                wakeUps.sendBody("seda:jobs-dispatch?size=1&discardWhenFull=true&waitForTaskToComplete=Never", null);
+            } catch (RuntimeException e) {
+                // a stopping context refuses it; nothing is lost, the queued jobs stay in the store
+                org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).debug("dispatcher not woken: {}",
+                        e.getMessage());
+            }
+        });
         registry.bind("messageJobs", new MessageJobs(dispatcher, jobStore, outputDir, json,
                 Duration.ofSeconds(s.getInt("messaging.reply-retry-seconds", 10))));
         if (brokerIngest != null) {

@@ -83,6 +83,16 @@ public final class JobDispatcher {
         this.backlogListener = listener;
     }
 
+    private volatile Runnable wake = () -> { };
+
+    /**
+     * Told when the dispatcher should look at the queued jobs now rather than at its next tick: a job was accepted or
+     * a slot became free. Wired to the dispatcher route's queue of one, so wake-ups coalesce.
+     */
+    public void onWake(Runnable wake) {
+        this.wake = wake;
+    }
+
     private void backlogChanged() {
         backlogListener.accept(store.count(io.geminidigest.job.JobStatus.QUEUED, null));
     }
@@ -108,12 +118,13 @@ public final class JobDispatcher {
         } else {
             metrics.accepted(request.source());
             backlogChanged();
+            wake.run();
         }
         return accepted;
     }
 
     /** The queued jobs to start now: as many as there are free slots, oldest first. */
-    public List<JobRecord> dispatchable() {
+    public synchronized List<JobRecord> dispatchable() {
         int free = concurrency - inFlight.size();
         if (free <= 0) {
             return List.of();
@@ -137,6 +148,7 @@ public final class JobDispatcher {
             @Override
             public void onDone(Exchange e) {
                 inFlight.remove(record.id());
+                wake.run();
             }
         });
         if (!store.markRunning(record.id())) {

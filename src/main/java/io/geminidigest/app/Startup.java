@@ -26,10 +26,10 @@ public final class Startup extends MainListenerSupport {
      * ({@code ingest-broker-<n>}, made from {@code messaging.inbound}) are started with them and paused with them by
      * {@link io.geminidigest.broker.BrokerIngest}, a parking listener of its own.
      */
-    static final String[] INGEST_ROUTES = { "ingest-folder", "jobs-dispatcher" };
+    static final String[] INGEST_ROUTES = { "ingest-folder", "jobs-dispatcher", "jobs-dispatch-timer" };
 
     /** Ingest routes of the long-running mode only: a --once run takes what is in the folder, nothing else. */
-    static final java.util.Set<String> LONG_RUNNING_ONLY = java.util.Set.of("jobs-dispatcher");
+    static final java.util.Set<String> LONG_RUNNING_ONLY = java.util.Set.of("jobs-dispatcher", "jobs-dispatch-timer");
 
     private final RunTracker tracker;
 

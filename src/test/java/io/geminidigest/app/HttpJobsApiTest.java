@@ -265,6 +265,23 @@ class HttpJobsApiTest {
     }
 
     @Test
+    void acceptedJobsStartWithoutWaitingForTheDispatchersTimer() throws Exception {
+        // the timer would look once an hour: every job below is started by a wake-up (accepted, or a slot freed)
+        started(app(root).set("jobs.poll-ms", "3600000").set("ingest.concurrency", "1"));
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> posted = postRaw("?name=wake-" + i + ".txt",
+                    text("Note number " + i + " about waking the dispatcher.\n"));
+            assertThat(posted.statusCode()).isEqualTo(202);
+            ids.add(json(posted).path("id").asText());
+        }
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(json(send(get("/api/v1/jobs/" + id))).path("status").asText()).isEqualTo("DONE"));
+        }
+    }
+
+    @Test
     void aQueuedJobCanBeCancelledAndProblemDetailsTellWhatIsWrong() throws Exception {
         started(app(root).set("http.max-body-bytes", "1000").set("jobs.max-queued", "1"));
         run.camel().getRouteController().stopRoute("jobs-dispatcher");
