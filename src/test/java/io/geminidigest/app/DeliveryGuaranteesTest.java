@@ -242,9 +242,10 @@ class DeliveryGuaranteesTest {
         startChild();
         generateDelay = Duration.ofSeconds(20);
         String marker = "MARK-" + UUID.randomUUID();
-        // a connection of its own that gives up quickly once the broker is gone with the JVM
+        // a connection of its own that gives up soon once the broker is gone with the JVM (5 s: a loaded machine
+        // takes more than 1 s to hand out the topology at connection time)
         try (ActiveMQConnectionFactory watcher = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort
-                + "?reconnectAttempts=0&callTimeout=1000");
+                + "?reconnectAttempts=0&callTimeout=5000");
                 QueueConnection c = watcher.createQueueConnection()) {
             c.start();
             QueueSession s = c.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
