@@ -288,7 +288,8 @@ public final class DigestConfiguration implements CamelConfiguration {
         org.apache.camel.ProducerTemplate wakeUps = context.createProducerTemplate();
         dispatcher.onWake(() -> {
             try {
-                wakeUps.sendBody("seda:jobs-dispatch?size=1&discardWhenFull=true&waitForTaskToComplete=Never", null);
+                wakeUps.sendBody("seda:jobs-dispatch?size=1&discardWhenFull=true&purgeWhenStopping=true"
+                        + "&waitForTaskToComplete=Never", null);
             } catch (RuntimeException e) {
                 // a stopping context refuses it; nothing is lost, the queued jobs stay in the store
                 org.slf4j.LoggerFactory.getLogger(DigestConfiguration.class).debug("dispatcher not woken: {}",
