@@ -22,7 +22,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 
 /**
  * Round trips by Kafka: a real single-node KRaft broker (combined broker and controller) started for the class from
@@ -48,18 +47,7 @@ class KafkaRoundTripTest extends MessageRoundTrips {
 
     @Override
     void startServers() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(requests(), 1, (short) 1))).all().get();
-        }
+        kafka = io.geminidigest.testing.KafkaTestBroker.start(requests());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
     }

@@ -28,8 +28,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,7 +55,6 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 
 /**
  * The messaging layer against a zero-latency fake: jobs/s accepted and completed through JMS (the embedded Artemis),
@@ -168,20 +165,8 @@ public final class MessagingBench {
 
     private static void throughputAndLatency(BenchReport report, FakeGemini fake, Path root, int documents,
             int latencyJobs, Map<String, String> overrides) throws Exception {
-        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        KafkaClusterTestKit kafka = io.geminidigest.testing.KafkaTestBroker.start("bench-requests", "bench-replies");
         String bootstrap = kafka.bootstrapServers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("bench-requests", 1, (short) 1),
-                    new NewTopic("bench-replies", 1, (short) 1))).all().get();
-        }
         int httpPort = freePort();
         int brokerPort = freePort();
         BenchApp app = new BenchApp(root).against(fake.baseUrl(), FakeGemini.KEY)

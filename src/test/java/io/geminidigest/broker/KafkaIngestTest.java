@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 
 /**
  * Jobs by message on a real single-node Kafka (KRaft, combined broker and controller) started in the test from the
@@ -46,19 +44,7 @@ class KafkaIngestTest {
 
     @BeforeAll
     void start() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("digest-requests", 1, (short) 1),
-                    new NewTopic("digest-replies", 1, (short) 1))).all().get();
-        }
+        kafka = io.geminidigest.testing.KafkaTestBroker.start("digest-requests", "digest-replies");
         app = new MessagingHarness(dir.resolve("state"))
                 .set("messaging.inbound", "kafka:digest-requests?brokers=" + kafka.bootstrapServers()
                         + "&groupId=gemini-digest&autoOffsetReset=earliest&pollTimeoutMs=200")
