@@ -38,24 +38,7 @@ final class DigestRun {
     DigestRun(Path root) {
         this.in = root.resolve("in");
         this.out = root.resolve("out");
-        try {
-            Files.createDirectories(in);
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        properties.put("ingest.dir", in.toString());
-        properties.put("output.dir", out.toString());
-        properties.put("ingest.poll-delay", "100");
-        properties.put("ingest.read-lock-check-interval", "100");
-        properties.put("ingest.read-lock-min-age", "100");
-        properties.put("gemini.retry.initial-delay-ms", "10");
-        properties.put("gemini.retry.max-delay-ms", "100");
-        properties.put("gemini.circuit.wait-seconds", "1");
-        properties.put("extract.workers", "1");
-        // the shipped default is the free tier (5 requests a minute); tests that are not about limits run unthrottled
-        properties.put("ratelimit.preset", "tier3");
-        properties.put("extract.worker-heap", "512m");
+        properties.putAll(io.geminidigest.testing.TestSettings.quick(root));
         // no HTTP server unless a test asks for one (HttpJobsApiTest)
         properties.put("http.enabled", "false");
         properties.put("jobs.poll-ms", "100");

@@ -45,17 +45,7 @@ public final class BenchApp {
     public BenchApp(Path root) {
         this.in = root.resolve("in");
         this.out = root.resolve("out");
-        try {
-            Files.createDirectories(in);
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        properties.put("ingest.dir", in.toString());
-        properties.put("output.dir", out.toString());
-        properties.put("ingest.poll-delay", "100");
-        properties.put("ingest.read-lock-check-interval", "100");
-        properties.put("ingest.read-lock-min-age", "100");
+        properties.putAll(io.geminidigest.testing.TestSettings.folders(root));
         properties.put("gemini.api-key", "");
     }
 

@@ -28,26 +28,7 @@ final class RouteTestSupport {
 
     /** The shipped settings with short timings, on {@code root/in} and {@code root/out}. */
     static Map<String, String> settings(Path root) {
-        Map<String, String> p = new LinkedHashMap<>();
-        Path in = root.resolve("in");
-        Path out = root.resolve("out");
-        try {
-            Files.createDirectories(in);
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        p.put("ingest.dir", in.toString());
-        p.put("output.dir", out.toString());
-        p.put("ingest.poll-delay", "100");
-        p.put("ingest.read-lock-check-interval", "100");
-        p.put("ingest.read-lock-min-age", "100");
-        p.put("gemini.retry.initial-delay-ms", "10");
-        p.put("gemini.retry.max-delay-ms", "100");
-        p.put("gemini.circuit.wait-seconds", "1");
-        p.put("extract.workers", "1");
-        p.put("extract.worker-heap", "512m");
-        p.put("ratelimit.preset", "tier3");
+        Map<String, String> p = io.geminidigest.testing.TestSettings.quick(root);
         // route tests need neither the message broker nor the HTTP server
         p.put("messaging.enabled", "false");
         p.put("http.enabled", "false");
