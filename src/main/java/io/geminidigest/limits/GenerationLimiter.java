@@ -40,8 +40,9 @@ import io.geminidigest.gemini.GeminiException;
  * admissions over a slightly longer window keeps the server's window of any later request free of them. On a cold
  * process or a loaded machine that delay reached 0.3-0.7 s, more than any skew allowance worth paying for every
  * call: a call in flight therefore counts for up to {@link #MAX_CHARGE_DELAY_NANOS} longer, and once it has ended its
- * charge is known to lie before the end, so it counts until min(end, admission + 1 s) + the minute (at least
- * admission + {@code W}). A request carrying inline media is megabytes, not kilobytes: serialising, sending and the
+ * charge is known to lie before the end, so it counts until min(end, admission + 1 s) + the minute: an answered call
+ * without the skew allowance (the answer bounds its charge), a call that failed without an answer at least until
+ * admission + {@code W}. A request carrying inline media is megabytes, not kilobytes: serialising, sending and the
  * server reading it take time in proportion (the first 4 MB inline segment of a run was charged by the local fake
  * 1.3 s after its admission, and its entry left our window 0.3 s before the server's: a 429), so the 1 s grows by
  * the inline bytes at the {@linkplain #sendRate assumed slowest send rate} (1 s more per MiB by default).
@@ -474,7 +475,7 @@ public final class GenerationLimiter implements AutoCloseable {
             if (entry.isPresent()) {
                 log.prune(time.currentTimeNanos());
                 log.correct(entry.get(), actual);
-                close(entry.get());
+                close(entry.get(), true);
             }
             admittedInFlight--;
             changed.signalAll();
@@ -497,7 +498,7 @@ public final class GenerationLimiter implements AutoCloseable {
         try {
             if (entry.isPresent()) {
                 log.prune(time.currentTimeNanos());
-                close(entry.get());
+                close(entry.get(), false);
             }
             admittedInFlight--;
             changed.signalAll();
@@ -507,14 +508,23 @@ public final class GenerationLimiter implements AutoCloseable {
     }
 
     /**
-     * The call has ended (answer or failure): the server charged it, if at all, between its admission and now, and
-     * at most its {@linkplain #maxChargeDelayNanos maximum charge delay} after its admission. It counts until the
-     * later of admission + {@code W} and that charge time + the minute.
+     * The call has ended: the server charged it, if at all, between its admission and now, and at most its
+     * {@linkplain #maxChargeDelayNanos maximum charge delay} after its admission.
+     * <ul>
+     * <li>Answered ({@link #settle}): the answer is proof that the charge lies before it, so the call counts until
+     * that latest charge time + the minute, without the skew allowance, which exists only for the unknown delay
+     * between admission and charge: against a server that answers in 20 ms, 20 ms instead of the allowance (100 ms
+     * real at least, 1.6% of a minute at time scale 0.1, measured in LimitsBench).</li>
+     * <li>Failed without an answer ({@link #release}): a timeout or a dropped connection says less about when (or
+     * whether) the server counted it; it counts until the later of admission + {@code W} and that time + the
+     * minute.</li>
+     * </ul>
      */
-    private void close(SlidingLog.Entry e) {
+    private void close(SlidingLog.Entry e, boolean answered) {
         long now = time.currentTimeNanos();
         long latestCharge = Math.min(now - e.admittedNanos, e.maxChargeDelayNanos);
-        log.expireAt(e, e.admittedNanos + Math.max(admissionWindowNanos, latestCharge + windowNanos));
+        long counted = latestCharge + windowNanos;
+        log.expireAt(e, e.admittedNanos + (answered ? counted : Math.max(admissionWindowNanos, counted)));
     }
 
     // ------------------------------------------------------------------------------------------------ 429
