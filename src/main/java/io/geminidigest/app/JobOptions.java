@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code task}/{@code options}): each null means "as configured".
  *
  * @param task     {@code summarize} (default) or {@code transcribe} (audio and video only)
- * @param language the language the summary (and the transcript's summary) is written in
+ * @param language the language the summary (and the transcript's summary) is written in: a name or an ISO code,
+ *                 kept as its English name ({@link Languages#canonical}: "fr", "French" and "french" are one option)
  * @param model    the Gemini model for this job's calls (same gateway and limiter; a model without configured limits
  *                 gets the preset's)
  * @param prompt   the name of a configured prompt template ({@code summarize.prompt.templates})
@@ -62,7 +63,7 @@ public record JobOptions(String task, String language, String model, String prom
      */
     public JobOptions withoutDefaults(String defaultModel, String defaultLanguage) {
         return new JobOptions(SUMMARIZE.equals(task) ? null : task,
-                language != null && language.equalsIgnoreCase(defaultLanguage) ? null : language,
+                language != null && language.equalsIgnoreCase(Languages.canonical(defaultLanguage)) ? null : language,
                 model != null && model.equals(defaultModel) ? null : model, prompt, format);
     }
 
@@ -126,6 +127,7 @@ public record JobOptions(String task, String language, String model, String prom
             throw new InvalidOptionsException("'" + clean(language) + "' is not a language name (letters, spaces, "
                     + "hyphens, at most 50)");
         }
+        language = Languages.canonical(language);
         String model = o.get("model");
         if (model != null) {
             model = model.startsWith("models/") ? model.substring("models/".length()) : model;

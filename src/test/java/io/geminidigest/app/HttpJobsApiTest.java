@@ -253,8 +253,8 @@ class HttpJobsApiTest {
             assertThat(Files.readString(run.out.resolve(frenchJob.path("name").asText() + ".summary.md")))
                     .isEqualTo(frenchSummary);
 
-            // the same content in French again: the French job, nothing sent again
-            HttpResponse<String> frenchAgain = postRaw("?name=orchard-fr.txt&language=French", doc);
+            // the same content in French again, asked for by its code: the French job, nothing sent again
+            HttpResponse<String> frenchAgain = postRaw("?name=orchard-fr.txt&language=fr", doc);
             assertThat(frenchAgain.statusCode()).isEqualTo(200);
             assertThat(json(frenchAgain).path("id").asText()).isEqualTo(french);
             assertThat(fake.count(":generateContent")).isEqualTo(2);
@@ -570,7 +570,7 @@ class HttpJobsApiTest {
             assertThat(transcribed).isNotEmpty().allSatisfy(r -> {
                 assertThat(r.model()).isEqualTo("gemini-2.5-flash");
                 // the transcript stays in the spoken language
-                assertThat(r.userText()).doesNotContain("Deutsch").contains("do not translate");
+                assertThat(r.userText()).doesNotContain("German").contains("do not translate");
             });
             JsonNode talkSidecar = json(send(req("/api/v1/jobs/" + json(audio).path("id").asText() + "/result")
                     .header("Accept", "application/json").GET().build()));
@@ -578,7 +578,8 @@ class HttpJobsApiTest {
             var summary = generatesWith("Alice was beginning");
             assertThat(summary).hasSize(1);
             assertThat(summary.get(0).model()).isEqualTo("gemini-2.5-flash");
-            assertThat(systemText(summary.get(0))).contains("You write in Deutsch.");
+            // asked for by its own name, the language is named in English
+            assertThat(systemText(summary.get(0))).contains("You write in German.");
             assertThat(summary.get(0).userText()).contains("a reader with two minutes");
 
             HttpResponse<String> picture = send(req("/api/v1/jobs?name=photo.png&model=gemini-2.5-flash"
@@ -589,7 +590,7 @@ class HttpJobsApiTest {
                     && r.userText().contains("Describe this picture")).toList();
             assertThat(described).hasSize(1);
             assertThat(described.get(0).model()).isEqualTo("gemini-2.5-flash");
-            assertThat(described.get(0).userText()).contains("in Deutsch").contains("without translating");
+            assertThat(described.get(0).userText()).contains("in German").contains("without translating");
 
             // a picture is not a recording
             HttpResponse<String> notAudio = send(req("/api/v1/jobs?name=photo2.jpg&task=transcribe")

@@ -53,11 +53,30 @@ class JobOptionsTest {
                 "language", "english", "format", "md"))).isEqualTo(Map.of("format", "md"));
         assertThat(defaults.canonical(Map.of("task", "transcribe", "model", "gemini-2.5-flash", "language",
                 "Deutsch", "prompt", "brief"))).isEqualTo(Map.of("task", "transcribe", "model", "gemini-2.5-flash",
-                        "language", "Deutsch", "prompt", "brief"));
+                        "language", "German", "prompt", "brief"));
+        // a code or the language's own name is the configured language too
+        assertThat(defaults.canonical(Map.of("language", "en"))).isEmpty();
+        assertThat(defaults.canonical(Map.of("language", "EN-gb"))).isEqualTo(Map.of("language",
+                "English (United Kingdom)"));
         // no configured language: the document's own, so any language given is an option of its own
         assertThat(new JobOptions.Defaults("m", null, TEMPLATES).canonical(Map.of("language", "English")))
                 .isEqualTo(Map.of("language", "English"));
         // options that cannot be applied are kept as given: the job fails with the reason when it runs
         assertThat(defaults.canonical(Map.of("prompt", "sonnet"))).isEqualTo(Map.of("prompt", "sonnet"));
+    }
+
+    @Test
+    void aLanguageIsOneOptionWhetherGivenAsACodeItsEnglishNameOrItsOwnName() {
+        for (String given : new String[] { "fr", "FR", "French", "french", "FRENCH", "français", "Français" }) {
+            assertThat(JobOptions.of(Map.of("language", given), TEMPLATES).language()).as(given).isEqualTo("French");
+        }
+        assertThat(JobOptions.of(Map.of("language", "de"), TEMPLATES).language()).isEqualTo("German");
+        assertThat(JobOptions.of(Map.of("language", "Deutsch"), TEMPLATES).language()).isEqualTo("German");
+        assertThat(JobOptions.of(Map.of("language", "pt-BR"), TEMPLATES).language()).isEqualTo("Portuguese (Brazil)");
+        assertThat(JobOptions.of(Map.of("language", "ja"), TEMPLATES).language()).isEqualTo("Japanese");
+        // what the JDK does not know is kept as given (a name the model can still follow)
+        assertThat(JobOptions.of(Map.of("language", "Swiss German"), TEMPLATES).language()).isEqualTo("Swiss German");
+        assertThat(JobOptions.of(Map.of("language", "Klingon"), TEMPLATES).language()).isEqualTo("Klingon");
+        assertThat(JobOptions.of(Map.of("language", "xx"), TEMPLATES).language()).isEqualTo("xx");
     }
 }

@@ -84,7 +84,7 @@ class MessageJobOptionsTest {
 
         RecordedRequest lighthouse = generate("Lighthouses guided");
         assertThat(lighthouse.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
-        assertThat(HttpJobsApiTest.systemText(lighthouse)).contains("You write in Italiano.");
+        assertThat(HttpJobsApiTest.systemText(lighthouse)).contains("You write in Italian."); // its own name, written in English
         RecordedRequest harbour = generate("The harbour froze");
         assertThat(harbour.model()).isEqualTo(FakeGemini.DEFAULT_MODEL);
         assertThat(HttpJobsApiTest.systemText(harbour)).contains("You write in English.");
@@ -99,7 +99,7 @@ class MessageJobOptionsTest {
         try (Connection c = jms.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             for (String[] m : new String[][] {{"corr-it", "Italiano"}, {"corr-plain", null},
-                    {"corr-it-again", "italiano"}}) {
+                    {"corr-it-again", "it"}}) {
                 BytesMessage raw = s.createBytesMessage();
                 raw.writeBytes(doc);
                 raw.setStringProperty("DigestName", "mill.txt");
@@ -117,18 +117,18 @@ class MessageJobOptionsTest {
         JsonNode italianAgain = byCorrelation.get("corr-it-again");
         assertThat(List.of(italian, plain, italianAgain)).as(byCorrelation.toString())
                 .allSatisfy(r -> assertThat(r.path("status").asText()).isEqualTo("done"));
-        // the same content with the same options (the language in another case) is one job, answered twice
+        // the same content with the same options (the language by its code) is one job, answered twice
         assertThat(italianAgain.path("id").asText()).isEqualTo(italian.path("id").asText());
         // without the language it is a job of its own, with its own run and its own result
         assertThat(plain.path("id").asText()).isNotEqualTo(italian.path("id").asText());
-        assertThat(italian.path("summary").asText()).contains("Summary in Italiano:");
-        assertThat(plain.path("summary").asText()).contains("Summary in").doesNotContain("Italiano");
+        assertThat(italian.path("summary").asText()).contains("Summary in Italian:");
+        assertThat(plain.path("summary").asText()).contains("Summary in").doesNotContain("Italian");
         assertThat(plain.path("sidecar").path("status").asText()).isEqualTo("ok");
         assertThat(italian.path("sidecar").path("status").asText()).isEqualTo("ok");
         List<RecordedRequest> runs = fake.requests().stream().filter(r -> r.isGenerate() && r.userText() != null
                 && r.userText().contains("The mill by the river")).toList();
         assertThat(runs).hasSize(2);
-        assertThat(runs.stream().filter(r -> HttpJobsApiTest.systemText(r).contains("You write in Italiano."))
+        assertThat(runs.stream().filter(r -> HttpJobsApiTest.systemText(r).contains("You write in Italian."))
                 .count()).isEqualTo(1);
     }
 
