@@ -18,7 +18,7 @@ mkdir -p bench/out
 # compiler plugin's debug output of the test class path it compiled with
 if ! mvn -o -q dependency:build-classpath -Dmdep.outputFile=bench/out/classpath.txt -Dmdep.includeScope=test \
     >/dev/null 2>&1; then
-  mvn -o -X test-compile 2>/dev/null | sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' | head -1 \
+  mvn -o -X test-compile 2>/dev/null | sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' | sed -n 1p \
     | sed 's/, /:/g' > bench/out/classpath.txt
   [ -s bench/out/classpath.txt ] || { echo "could not build the test class path offline" >&2; exit 1; }
 fi

@@ -145,7 +145,7 @@ public final class DigestConfiguration implements CamelConfiguration {
         // requests of a fraction of the minute pack the rolling window with little waste (see application.properties)
         ModelBudget modelBudget = new ModelBudget(s.getInt("chunk.pricing-cliff-tokens", 200_000),
                 s.getDouble("chunk.cliff-margin", 0.05), ModelBudget.tokensPerMinuteShare(rateLimits,
-                        s.getInt("chunk.tokens-per-minute-parts", 8)),
+                        s.getInt("chunk.tokens-per-minute-parts", 12)),
                 summarizer.templateTokens(), s.getInt("chunk.reserved-output-tokens", 8192));
         ChunkBudget initial = modelBudget.forModel(s.getInt("gemini.default-input-token-limit", 1_048_576));
         ChunkPlanner planner = new ChunkPlanner(estimator, initial, s.getInt("chunk.overlap-tokens", 0),
