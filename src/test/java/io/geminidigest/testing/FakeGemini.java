@@ -208,6 +208,17 @@ public final class FakeGemini implements AutoCloseable {
     }
 
     /**
+     * Refuses a model to the key, as the real API does for a model the key's project may not use (a preview without
+     * access): {@code GET /v1beta/models/{id}}, generate and countTokens on it answer 403 PERMISSION_DENIED "The
+     * caller does not have permission" (before the request body is looked at), whether the model is served or not.
+     * The model stays listed by {@code GET /v1beta/models}. Kept by {@link #reset()}.
+     */
+    public FakeGemini refuseModel(String id) {
+        models.refuse(Objects.requireNonNull(id));
+        return this;
+    }
+
+    /**
      * Rate limits per model over rolling (scaled) windows: requests per minute, input tokens per minute, requests
      * per day; {@code 0} = unlimited. A request is charged with its {@code promptTokenCount}; a request whose own
      * tokens exceed {@code tpm} always gets a 429.
@@ -405,7 +416,7 @@ public final class FakeGemini implements AutoCloseable {
 
     /**
      * Forgets recorded requests and counters, files, upload sessions, clears rate-limit windows, the day-quota
-     * exhaustion and queued faults. Keys, media durations, processing settings, models, limits, responder and random-fault settings stay.
+     * exhaustion and queued faults. Keys, media durations, processing settings, models (and refused models), limits, responder and random-fault settings stay.
      */
     public FakeGemini reset() {
         recorded.clear();

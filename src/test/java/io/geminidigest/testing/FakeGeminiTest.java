@@ -323,6 +323,27 @@ class FakeGeminiTest {
         assertError(post("/v1beta/models/gemini-0-nope:generateContent", userBody("hi")), 404, "NOT_FOUND", msg);
     }
 
+    @Test
+    void aRefusedModelIs403OnEveryCallAndStaysListed() throws Exception {
+        fake.model("gemini-3-ultra-preview", 1_048_576, 65_536).refuseModel("gemini-3-ultra-preview");
+        String msg = "The caller does not have permission";
+        JsonNode get = assertError(get("/v1beta/models/gemini-3-ultra-preview"), 403, "PERMISSION_DENIED", msg);
+        assertThat(get.has("details")).isFalse();
+        assertError(post("/v1beta/models/gemini-3-ultra-preview:generateContent", userBody("hi")), 403,
+                "PERMISSION_DENIED", msg);
+        // refused before the body is looked at
+        assertError(post("/v1beta/models/gemini-3-ultra-preview:generateContent", "{}"), 403, "PERMISSION_DENIED",
+                msg);
+        assertError(post("/v1beta/models/gemini-3-ultra-preview:countTokens", userBody("hi")), 403,
+                "PERMISSION_DENIED", msg);
+        assertThat(json(get("/v1beta/models")).toString()).contains("models/gemini-3-ultra-preview");
+        // other models are not affected, and a reset keeps the refusal
+        assertThat(post(GENERATE, userBody("hi")).statusCode()).isEqualTo(200);
+        fake.reset();
+        assertError(get("/v1beta/models/gemini-3-ultra-preview"), 403, "PERMISSION_DENIED", msg);
+        assertThat(fake.userTexts()).isEmpty();
+    }
+
     // ------------------------------------------------------------------ limits, answers
 
     @Test
