@@ -276,6 +276,15 @@ public final class Reports {
      */
     public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo,
             JobOptions options) {
+        return errorReport(job, sourceName, failure, stage, movedTo, options, null);
+    }
+
+    /**
+     * As above, with what the job was billed before it failed ({@code spend}; {@code null}: the answers the failure
+     * itself carries): its calls, totals and cost as in the sidecar, absent when nothing was billed.
+     */
+    public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo,
+            JobOptions options, JobSpend spend) {
         Classified c = classify(failure);
         if (isJobModelRefused(failure, options)) {
             GeminiErrorKind kind = ((GeminiException) RetryPolicy.unwrap(failure)).kind();
@@ -289,9 +298,18 @@ public final class Reports {
                             + "again with a model listed by GET /v1beta/models, or without one (the configured model, "
                             + model + ")");
         }
+        Billed billed = billed(spend != null ? spend.billed() : billedBy(failure));
+        boolean spent = !billed.calls.isEmpty();
         return new ErrorReport("failed", job != null ? job.name() : sourceName, job != null ? job.sha256() : null,
                 stage != null ? stage : c.stage, c.outcome, Secrets.mask(c.message), c.advice, movedTo,
+                spent ? billed.calls : null, spent ? billed.totals() : null, spent ? round(billed.cost) : null,
                 Instant.now().toString());
+    }
+
+    /** The billed answers a failure carries (those of the failed call that were answered but not used). */
+    private static List<GenerateResult> billedBy(Throwable failure) {
+        Throwable t = RetryPolicy.unwrap(failure);
+        return t instanceof GeminiException g ? g.billed() : List.of();
     }
 
     /** Whether a failure means nothing can succeed until the user fixes the configuration. */

@@ -121,15 +121,21 @@ public final class VisualReader {
      * and summary are written in it (legible text is still transcribed as written).
      */
     public Reading readFor(Job job, String mimeType, JobOptions options) throws IOException, InterruptedException {
-        return read(job, mimeType, pdfPages(job, mimeType), options == null ? JobOptions.NONE : options);
+        return readFor(job, mimeType, options, null);
+    }
+
+    /** As above, the billed answers recorded in the job's spend (also when the reading fails). */
+    public Reading readFor(Job job, String mimeType, JobOptions options, JobSpend spend)
+            throws IOException, InterruptedException {
+        return read(job, mimeType, pdfPages(job, mimeType), options == null ? JobOptions.NONE : options, spend);
     }
 
     /** Reads a picture, or a scanned PDF of {@code pages} pages. */
     public Reading read(Job job, String mimeType, Integer pages) throws IOException, InterruptedException {
-        return read(job, mimeType, pages, JobOptions.NONE);
+        return read(job, mimeType, pages, JobOptions.NONE, null);
     }
 
-    private Reading read(Job job, String mimeType, Integer pages, JobOptions options)
+    private Reading read(Job job, String mimeType, Integer pages, JobOptions options, JobSpend spend)
             throws IOException, InterruptedException {
         if (mimeType.startsWith("video/")) {
             String gemini = io.geminidigest.media.GeminiMediaTypes.geminiMimeType(mimeType);
@@ -141,7 +147,7 @@ public final class VisualReader {
                             new io.geminidigest.media.MediaProbe().probe(job.file()), work);
                     Job converted = new Job(job.id(), job.source(), job.name(), mp4,
                             new io.geminidigest.job.ContentHasher().sha256(mp4), Files.size(mp4), job.receivedAt());
-                    return read(converted, "video/mp4", pages, options);
+                    return read(converted, "video/mp4", pages, options, spend);
                 } finally {
                     try (var walk = Files.walk(work)) {
                         for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -181,7 +187,7 @@ public final class VisualReader {
                 options.model() != null ? options.model() : settings.model(),
                 request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
-            GenerateResult answer = gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
+            GenerateResult answer = GatewaySupport.request(gateway, call, spend, GenerateResult.class);
             return new Reading(answer, uploaded, uploaded == null);
         } finally {
             if (uploaded != null && settings.deleteRemoteFiles()) {
