@@ -139,6 +139,9 @@ class TranscriptionTest {
         // structured output was asked for, with a schema
         assertThat(fake.requests().stream().filter(r -> r.isGenerate() && r.userText().contains("Transcribe"))
                 .allMatch(r -> r.body().path("generationConfig").has("responseSchema"))).isTrue();
+        // audio is counted per second whatever the media resolution: none is sent with it (nor with text)
+        assertThat(fake.requests().stream().filter(RecordedRequest::isGenerate))
+                .noneMatch(r -> r.body().path("generationConfig").has("mediaResolution"));
         assertThat(run.in.resolve(".done/talk.mp3")).exists();
     }
 

@@ -333,6 +333,15 @@ public final class FakeGemini implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A video (by display name or base64 SHA-256) without a sound track: charged its frames alone under a
+     * {@code mediaResolution} (see {@link #imageTokens}).
+     */
+    public FakeGemini silentVideo(String displayNameOrSha256) {
+        files.silentVideo(Objects.requireNonNull(displayNameOrSha256));
+        return this;
+    }
+
     /** Tokens per second of audio (default 32, as Gemini); e.g. more, to see a client's estimate fall short. */
     public FakeGemini audioTokensPerSecond(int tokens) {
         if (tokens < 1) {
@@ -342,7 +351,12 @@ public final class FakeGemini implements AutoCloseable {
         return this;
     }
 
-    /** Tokens per image part (default {@link #mediaPartTokens()}, Gemini 2.x; Gemini 3 high resolution: 1120). */
+    /**
+     * Tokens per image part (default {@link #mediaPartTokens()}, Gemini 2.x; Gemini 3 high resolution: 1120) of a
+     * request without {@code generationConfig.mediaResolution}. A request with one is charged Gemini 3's rates
+     * instead: an image 280 / 560 / 1120 at LOW / MEDIUM / HIGH, a video with a registered duration 70 / 70 / 280
+     * per second of frames plus its sound track at the audio rate (none for a {@link #silentVideo}).
+     */
     public FakeGemini imageTokens(int tokens) {
         if (tokens < 0) {
             throw new IllegalArgumentException("tokens < 0");
