@@ -243,19 +243,15 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("transcriptOutputs", new TranscriptOutputs(new io.geminidigest.transcript.SubtitleWriter(
                 new io.geminidigest.transcript.SubtitleWriter.Options(s.getLong("subtitles.max-cue-seconds", 7) * 1000,
                         s.getInt("subtitles.max-line-length", 42), 2, true))));
-        String resolution = s.get("media.resolution", "high");
-        int imageTokens = switch (resolution) {
-            case "low" -> 280;
-            case "medium" -> 560;
-            default -> 1120;
-        };
+        // sent with every picture, scanned PDF and silent video request; the estimates count at it
+        var resolution = io.geminidigest.media.MediaTokens.MediaResolution.of(s.get("media.resolution", "high"));
         registry.bind("visualReader", new VisualReader(context.createProducerTemplate(), files,
                 new VisualReader.Settings(model, s.getLong("media.inline-max-bytes", 4L * 1024 * 1024),
                         s.getInt("summarize.max-output-tokens", 8192),
                         thinkingBudget == null ? blankToNull(s.get("gemini.thinking-level", "")) : null,
                         load(context, "classpath:prompts/describe-image.txt"),
                         load(context, "classpath:prompts/read-scanned.txt"),
-                        load(context, "classpath:prompts/describe-video.txt"), imageTokens, 560, 100,
+                        load(context, "classpath:prompts/describe-video.txt"), resolution,
                         s.getBoolean("media.delete-remote-files", true)),
                 new io.geminidigest.media.MediaConverter(new io.geminidigest.media.Ffmpeg()), stateDir.resolve("work")));
         registry.bind("tokenCounter", keyConfigured ? counter : (java.util.function.ToIntFunction<String>) t -> 0);

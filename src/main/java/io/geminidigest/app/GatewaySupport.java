@@ -188,6 +188,9 @@ public final class GatewaySupport {
                     limiter.release(call, permit);
                 }
             }
+            if (result instanceof GenerateResult r) {
+                spend(exchange, List.of(r)); // the earlier attempts were recorded when they failed
+            }
             List<GenerateResult> earlier = billedSoFar(exchange);
             if (result instanceof GenerateResult r && !earlier.isEmpty()) {
                 // attempts before this one were answered and billed, though not used: they count in the sidecar
@@ -205,6 +208,7 @@ public final class GatewaySupport {
                         : e.billed().get(e.billed().size() - 1).usage().promptTokenCount();
                 limiter.settle(call, permit, counted > 0 ? counted : Math.max(0, permit.estimatedTokens()));
             }
+            spend(exchange, e.billed()); // this attempt's billed answers (answered, not used)
             if (!e.billed().isEmpty() || exchange.getProperty(BILLED) != null) {
                 // every failure of this call carries all its billed answers so far (the last one is what the
                 // caller sees when the retries end)
@@ -215,6 +219,33 @@ public final class GatewaySupport {
             }
             throw e;
         }
+    }
+
+    /** Records billed answers in the job's spend, when the call's exchange carries one. */
+    private static void spend(Exchange exchange, List<GenerateResult> answers) {
+        JobSpend spend = exchange.getProperty(JobSpend.PROPERTY, JobSpend.class);
+        if (spend != null && !answers.isEmpty()) {
+            spend.add(answers);
+        }
+    }
+
+    /**
+     * A call through the gateway from a bean ({@code requestBody}), its billed answers recorded in the job's spend
+     * ({@code null}: none). Failures arrive as from {@code requestBody}: wrapped in a CamelExecutionException.
+     */
+    public static <T> T request(org.apache.camel.ProducerTemplate gateway, GeminiCall call, JobSpend spend,
+            Class<T> type) {
+        Exchange answer = gateway.request("direct:gemini-gateway", e -> {
+            e.getMessage().setBody(call);
+            if (spend != null) {
+                e.setProperty(JobSpend.PROPERTY, spend);
+            }
+        });
+        if (answer.getException() != null) {
+            throw org.apache.camel.CamelExecutionException.wrapCamelExecutionException(answer,
+                    answer.getException());
+        }
+        return answer.getMessage().getBody(type);
     }
 
     @SuppressWarnings("unchecked")

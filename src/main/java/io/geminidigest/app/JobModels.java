@@ -37,7 +37,8 @@ public final class JobModels {
      * asked (no API key: estimates use the configured model's budget).
      *
      * @throws GeminiException {@link GeminiErrorKind#MODEL_NOT_FOUND} when the model does not exist or cannot
-     *                         generate content
+     *                         generate content, {@link GeminiErrorKind#PERMISSION_DENIED} when the key may not use it
+     *                         (both fail the job only: see {@link Reports#isFatal(Throwable, JobOptions)})
      */
     public ChunkBudget budgetFor(JobOptions options) {
         if (options == null || options.model() == null || options.model().equals(access.model())
@@ -63,7 +64,7 @@ public final class JobModels {
         if (info.supportedGenerationMethods() != null && !info.supportedGenerationMethods().isEmpty()
                 && !info.supportedGenerationMethods().contains("generateContent")) {
             throw new GeminiException(GeminiErrorKind.MODEL_NOT_FOUND, "models/" + model
-                    + " does not support generateContent");
+                    + " does not support generateContent").onModel(model);
         }
         return info.inputTokenLimit();
     }

@@ -180,6 +180,15 @@ public final class MediaTranscriber {
      */
     public Transcription transcribe(Job job, MediaInfo info, SpeechMap speech, List<Segment> plan, int budgetTokens,
             JobOptions options) throws IOException, InterruptedException {
+        return transcribe(job, info, speech, plan, budgetTokens, options, null);
+    }
+
+    /**
+     * As above; the transcription's billed requests are added to the job's spend when it ends, also when it fails
+     * ({@code null}: none).
+     */
+    public Transcription transcribe(Job job, MediaInfo info, SpeechMap speech, List<Segment> plan, int budgetTokens,
+            JobOptions options, JobSpend spend) throws IOException, InterruptedException {
         String model = options != null && options.model() != null ? options.model() : settings.model();
         Path work = Files.createDirectories(settings.workRoot().resolve(job.id()));
         long localNanos = 0;
@@ -258,6 +267,9 @@ public final class MediaTranscriber {
             }
         } finally {
             deleteTree(work);
+            if (spend != null) {
+                spend.add(calls); // what was billed, with the answers not used marked: also for the error report
+            }
         }
         parts.sort(Comparator.comparingLong(SegmentTranscript::segmentStartMs));
         List<Region> speechRegions = speech.speech().stream().map(r -> new Region(r.startMs(), r.endMs())).toList();

@@ -270,18 +270,46 @@ public final class Reports {
         return errorReport(job, sourceName, failure, stage, movedTo, null);
     }
 
-    /** As above, for a job with options: a model of its own that does not exist is named as the job's choice. */
+    /**
+     * As above, for a job with options: a model of its own that does not exist, or that the API key may not use, is
+     * named as the job's choice, with what to do.
+     */
     public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo,
             JobOptions options) {
+        return errorReport(job, sourceName, failure, stage, movedTo, options, null);
+    }
+
+    /**
+     * As above, with what the job was billed before it failed ({@code spend}; {@code null}: the answers the failure
+     * itself carries): its calls, totals and cost as in the sidecar, absent when nothing was billed.
+     */
+    public ErrorReport errorReport(Job job, String sourceName, Throwable failure, String stage, String movedTo,
+            JobOptions options, JobSpend spend) {
         Classified c = classify(failure);
-        if (!isFatal(failure, options) && isFatal(failure)) {
-            c = new Classified("summarize", c.outcome, "the model '" + options.model() + "' chosen for this job "
-                    + "does not exist or cannot generate content (" + c.message + ")", "send the job again with a "
-                    + "model listed by GET /v1beta/models, or without one (the configured model, " + model + ")");
+        if (isJobModelRefused(failure, options)) {
+            GeminiErrorKind kind = ((GeminiException) RetryPolicy.unwrap(failure)).kind();
+            c = kind == GeminiErrorKind.PERMISSION_DENIED
+                    ? new Classified("summarize", c.outcome, "the model '" + options.model() + "' chosen for this "
+                            + "job refused the configured API key (" + c.message + ")", "send the job again without a "
+                            + "model (the configured model, " + model + ") or with a model this key may use; or give "
+                            + "the key's project access to '" + options.model() + "' (Google AI Studio)")
+                    : new Classified("summarize", c.outcome, "the model '" + options.model() + "' chosen for this "
+                            + "job does not exist or cannot generate content (" + c.message + ")", "send the job "
+                            + "again with a model listed by GET /v1beta/models, or without one (the configured model, "
+                            + model + ")");
         }
+        Billed billed = billed(spend != null ? spend.billed() : billedBy(failure));
+        boolean spent = !billed.calls.isEmpty();
         return new ErrorReport("failed", job != null ? job.name() : sourceName, job != null ? job.sha256() : null,
                 stage != null ? stage : c.stage, c.outcome, Secrets.mask(c.message), c.advice, movedTo,
+                spent ? billed.calls : null, spent ? billed.totals() : null, spent ? round(billed.cost) : null,
                 Instant.now().toString());
+    }
+
+    /** The billed answers a failure carries (those of the failed call that were answered but not used). */
+    private static List<GenerateResult> billedBy(Throwable failure) {
+        Throwable t = RetryPolicy.unwrap(failure);
+        return t instanceof GeminiException g ? g.billed() : List.of();
     }
 
     /** Whether a failure means nothing can succeed until the user fixes the configuration. */
@@ -292,15 +320,28 @@ public final class Reports {
 
     /**
      * As {@link #isFatal(Throwable)}, except that a model the job chose itself ({@code options.model}, not the
-     * configured one) that does not exist fails that job only: the configuration is fine.
+     * configured one) that does not exist (404) or that the key may not use (403) fails that job only: the
+     * configuration is fine. A 403 on the configured model, or on a call that is not on the job's model (an upload),
+     * is the key's and stays fatal.
      */
     public boolean isFatal(Throwable failure, JobOptions options) {
-        Throwable t = RetryPolicy.unwrap(failure);
-        if (t instanceof GeminiException g && g.kind() == GeminiErrorKind.MODEL_NOT_FOUND && options != null
-                && options.model() != null && !options.model().equals(model)) {
+        return isFatal(failure) && !isJobModelRefused(failure, options);
+    }
+
+    /** The failure is a 404 or 403 of the call on the model the job chose itself, which is not the configured one. */
+    boolean isJobModelRefused(Throwable failure, JobOptions options) {
+        if (options == null || options.model() == null || options.model().equals(model)) {
             return false;
         }
-        return isFatal(failure);
+        Throwable t = RetryPolicy.unwrap(failure);
+        if (!(t instanceof GeminiException g)
+                || (g.kind() != GeminiErrorKind.MODEL_NOT_FOUND && g.kind() != GeminiErrorKind.PERMISSION_DENIED)) {
+            return false;
+        }
+        // the refused call's model; a MODEL_NOT_FOUND that names none can only be the job's own model
+        String refused = g.model() != null ? g.model()
+                : g.kind() == GeminiErrorKind.MODEL_NOT_FOUND ? options.model() : null;
+        return options.model().equals(refused);
     }
 
     record Classified(String stage, String outcome, String message, String advice) {

@@ -25,10 +25,16 @@ import io.geminidigest.job.Job;
  */
 public final class VisualReader {
 
-    /** Settings of the visual path. */
+    /**
+     * Settings of the visual path.
+     *
+     * @param resolution the media resolution sent with every request ({@code generationConfig.mediaResolution}); the
+     *                   estimates count images, PDF pages and video frames (one per second) at it, and a video's
+     *                   sound track (no speech on this path) as audio
+     */
     public record Settings(String model, long inlineMaxBytes, int maxOutputTokens, String thinkingLevel,
-            String describeImagePrompt, String readScannedPrompt, String describeVideoPrompt, int imageTokens,
-            int pdfPageTokens, int videoTokensPerSecond, boolean deleteRemoteFiles) {
+            String describeImagePrompt, String readScannedPrompt, String describeVideoPrompt,
+            io.geminidigest.media.MediaTokens.MediaResolution resolution, boolean deleteRemoteFiles) {
     }
 
     /** What was read: the answer, and the upload used (with its timings), if any. */
@@ -66,10 +72,29 @@ public final class VisualReader {
         boolean video = mimeType.startsWith("video/");
         String prompt = pdf ? settings.readScannedPrompt()
                 : video ? settings.describeVideoPrompt() : settings.describeImagePrompt();
-        Integer pages = pdfPages(job, mimeType);
-        return (int) Math.min(Integer.MAX_VALUE, (pdf ? Math.max(1, pages == null ? 1 : pages) * settings.pdfPageTokens()
-                : video ? videoSeconds(job) * settings.videoTokensPerSecond() : settings.imageTokens())
-                + prompt.length() / 3);
+        return (int) Math.min(Integer.MAX_VALUE, estimateMediaTokens(job, mimeType) + prompt.length() / 3);
+    }
+
+    /**
+     * Estimated tokens of the input's media part alone, at the configured media resolution: one image, the PDF's
+     * pages, or the video's frames (one per second).
+     */
+    public long estimateMediaTokens(Job job, String mimeType) {
+        return mediaTokens(job, mimeType, pdfPages(job, mimeType));
+    }
+
+    private long mediaTokens(Job job, String mimeType, Integer pages) {
+        io.geminidigest.media.MediaTokens rates = io.geminidigest.media.MediaTokens.gemini3(settings.resolution());
+        if ("application/pdf".equals(mimeType)) {
+            return rates.pdfTokens(Math.max(1, pages == null ? 1 : pages));
+        }
+        if (mimeType.startsWith("video/")) {
+            // the frames, and the sound track (one without speech) when there is one: Gemini counts it as audio
+            io.geminidigest.media.MediaInfo info = videoInfo(job);
+            return info == null ? rates.videoTokens(60, true)
+                    : rates.videoTokens(Math.max(1, info.durationSeconds()), info.hasAudio());
+        }
+        return rates.imageTokens();
     }
 
     /**
@@ -96,11 +121,12 @@ public final class VisualReader {
         }
     }
 
-    private static long videoSeconds(Job job) {
+    /** Duration and streams of a video, or null when it cannot be probed (the estimate then assumes a minute). */
+    private static io.geminidigest.media.MediaInfo videoInfo(Job job) {
         try {
-            return new io.geminidigest.media.MediaProbe().probe(job.file()).durationMillis() / 1000 + 1;
+            return new io.geminidigest.media.MediaProbe().probe(job.file());
         } catch (RuntimeException e) {
-            return 60;
+            return null;
         }
     }
 
@@ -121,15 +147,21 @@ public final class VisualReader {
      * and summary are written in it (legible text is still transcribed as written).
      */
     public Reading readFor(Job job, String mimeType, JobOptions options) throws IOException, InterruptedException {
-        return read(job, mimeType, pdfPages(job, mimeType), options == null ? JobOptions.NONE : options);
+        return readFor(job, mimeType, options, null);
+    }
+
+    /** As above, the billed answers recorded in the job's spend (also when the reading fails). */
+    public Reading readFor(Job job, String mimeType, JobOptions options, JobSpend spend)
+            throws IOException, InterruptedException {
+        return read(job, mimeType, pdfPages(job, mimeType), options == null ? JobOptions.NONE : options, spend);
     }
 
     /** Reads a picture, or a scanned PDF of {@code pages} pages. */
     public Reading read(Job job, String mimeType, Integer pages) throws IOException, InterruptedException {
-        return read(job, mimeType, pages, JobOptions.NONE);
+        return read(job, mimeType, pages, JobOptions.NONE, null);
     }
 
-    private Reading read(Job job, String mimeType, Integer pages, JobOptions options)
+    private Reading read(Job job, String mimeType, Integer pages, JobOptions options, JobSpend spend)
             throws IOException, InterruptedException {
         if (mimeType.startsWith("video/")) {
             String gemini = io.geminidigest.media.GeminiMediaTypes.geminiMimeType(mimeType);
@@ -141,7 +173,7 @@ public final class VisualReader {
                             new io.geminidigest.media.MediaProbe().probe(job.file()), work);
                     Job converted = new Job(job.id(), job.source(), job.name(), mp4,
                             new io.geminidigest.job.ContentHasher().sha256(mp4), Files.size(mp4), job.receivedAt());
-                    return read(converted, "video/mp4", pages, options);
+                    return read(converted, "video/mp4", pages, options, spend);
                 } finally {
                     try (var walk = Files.walk(work)) {
                         for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -173,15 +205,14 @@ public final class VisualReader {
         GenerateContentRequest request = new GenerateContentRequest(null,
                 List.of(new Content("user", List.of(media, Part.text(prompt)))),
                 new GenerationConfig(settings.maxOutputTokens(), null, null, null,
-                        settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null)));
-        int estimate = (pdf ? Math.max(1, pages == null ? 1 : pages) * settings.pdfPageTokens()
-                : video ? (int) Math.min(Integer.MAX_VALUE, Math.max(1, videoSeconds(job)) * settings.videoTokensPerSecond())
-                : settings.imageTokens()) + prompt.length() / 3;
+                        settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null),
+                        settings.resolution().apiValue()));
+        int estimate = (int) Math.min(Integer.MAX_VALUE, mediaTokens(job, mimeType, pages) + prompt.length() / 3);
         GeminiCall call = GeminiCall.generate(job.name() + (pdf ? " scanned pages" : video ? " video" : " picture"),
                 options.model() != null ? options.model() : settings.model(),
                 request, estimate, GeminiCall.TimeoutClass.MEDIA);
         try {
-            GenerateResult answer = gateway.requestBody("direct:gemini-gateway", call, GenerateResult.class);
+            GenerateResult answer = GatewaySupport.request(gateway, call, spend, GenerateResult.class);
             return new Reading(answer, uploaded, uploaded == null);
         } finally {
             if (uploaded != null && settings.deleteRemoteFiles()) {

@@ -15,6 +15,8 @@ public class GeminiException extends RuntimeException {
     private final String quotaId;
     /** Answers of this call that Google billed but that were not used (see {@link GenerateResult#discarded()}). */
     private volatile java.util.List<GenerateResult> billed = java.util.List.of();
+    /** The model the failed call asked for (generate, countTokens, GET model), when it was a call on a model. */
+    private volatile String model;
 
     public GeminiException(GeminiErrorKind kind, int httpStatus, String apiStatus, String message,
             Duration retryDelay, String quotaId) {
@@ -72,6 +74,21 @@ public class GeminiException extends RuntimeException {
     /** Sets {@link #billed()}; returns this exception. */
     public GeminiException withBilled(java.util.List<GenerateResult> answers) {
         this.billed = java.util.List.copyOf(answers);
+        return this;
+    }
+
+    /**
+     * The model the failed call was made on (without {@code models/}), when it was a call on a model (generate,
+     * countTokens, {@code GET /v1beta/models/{model}}); null for other calls (Files API) and for local failures. Says
+     * which model a 403 or 404 refused: the configured one (nothing can succeed) or one a job chose.
+     */
+    public String model() {
+        return model;
+    }
+
+    /** Sets {@link #model()}; returns this exception. */
+    public GeminiException onModel(String modelId) {
+        this.model = modelId;
         return this;
     }
 

@@ -187,7 +187,11 @@ public final class GeminiResponses {
             case 504 -> GeminiErrorKind.DEADLINE_EXCEEDED;
             default -> httpStatus >= 500 ? GeminiErrorKind.SERVER_ERROR : GeminiErrorKind.INVALID_REQUEST;
         };
-        return GeminiException.create(kind, httpStatus, status, message, delay, quotaId);
+        GeminiException e = GeminiException.create(kind, httpStatus, status, message, delay, quotaId);
+        return switch (call.kind()) {
+            case GENERATE, COUNT_TOKENS, GET_MODEL -> e.onModel(call.model());
+            default -> e;
+        };
     }
 
     /** Per-day quotas and spend caps park the pipeline; everything else in a 429 is per minute. */

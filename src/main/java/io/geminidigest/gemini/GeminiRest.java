@@ -59,9 +59,20 @@ public final class GeminiRest {
     public record FileData(String mimeType, String fileUri) {
     }
 
+    /**
+     * @param mediaResolution {@code MEDIA_RESOLUTION_LOW}, {@code _MEDIUM} or {@code _HIGH}: how many tokens images,
+     *                        video frames and PDF pages take (requests with such media only; null: the model's
+     *                        default)
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GenerationConfig(Integer maxOutputTokens, Double temperature, String responseMimeType,
-            JsonNode responseSchema, ThinkingConfig thinkingConfig) {
+            JsonNode responseSchema, ThinkingConfig thinkingConfig, String mediaResolution) {
+
+        /** Without a media resolution (text and audio requests). */
+        public GenerationConfig(Integer maxOutputTokens, Double temperature, String responseMimeType,
+                JsonNode responseSchema, ThinkingConfig thinkingConfig) {
+            this(maxOutputTokens, temperature, responseMimeType, responseSchema, thinkingConfig, null);
+        }
     }
 
     /** Gemini 3 takes {@code thinkingLevel}, Gemini 2.5 {@code thinkingBudget}; never both (the API answers 400). */

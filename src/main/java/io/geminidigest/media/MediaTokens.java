@@ -10,7 +10,8 @@ package io.geminidigest.media;
  *       medium media resolution, 280 at high; Gemini 2.x: 258), plus the audio track at 32 per second;</li>
  *   <li>images: {@code imageTokens} per image (Gemini 3 by media resolution: low 280, medium 560, high 1120 - the
  *       default for images);</li>
- *   <li>PDF: {@code pdfPageTokens} per page (560 on Gemini 3, 258 on Gemini 2.x).</li>
+ *   <li>PDF: {@code pdfPageTokens} per page (Gemini 3 by media resolution: low 280, medium 560 - the default -,
+ *       high 1120; Gemini 2.x: 258).</li>
  * </ul>
  * Estimates are rounded up; use {@code countTokens} when a request comes close to a limit.
  *
@@ -26,16 +27,37 @@ public record MediaTokens(double audioTokensPerSecond, double videoFramesPerSeco
     /** Kind of media part. */
     public enum Kind { AUDIO, VIDEO, IMAGE }
 
-    /** Gemini 3 media resolution. */
+    /**
+     * Gemini 3 media resolution ({@code generationConfig.mediaResolution}): what one image, one sampled video frame
+     * and one PDF page count at it. Audio is counted per second whatever the resolution.
+     */
     public enum MediaResolution {
-        LOW(70, 280), MEDIUM(70, 560), HIGH(280, 1120);
+        LOW(70, 280, 280), MEDIUM(70, 560, 560), HIGH(280, 1120, 1120);
 
         private final int tokensPerFrame;
         private final int imageTokens;
+        private final int pdfPageTokens;
 
-        MediaResolution(int tokensPerFrame, int imageTokens) {
+        MediaResolution(int tokensPerFrame, int imageTokens, int pdfPageTokens) {
             this.tokensPerFrame = tokensPerFrame;
             this.imageTokens = imageTokens;
+            this.pdfPageTokens = pdfPageTokens;
+        }
+
+        /** The setting's value ({@code low}, {@code medium}, {@code high}, any case); anything else is refused. */
+        public static MediaResolution of(String setting) {
+            String v = setting == null ? "" : setting.strip().toUpperCase(java.util.Locale.ROOT);
+            for (MediaResolution r : values()) {
+                if (r.name().equals(v)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("media.resolution must be low, medium or high, not '" + setting + "'");
+        }
+
+        /** The REST enum value of {@code generationConfig.mediaResolution}, e.g. {@code MEDIA_RESOLUTION_LOW}. */
+        public String apiValue() {
+            return "MEDIA_RESOLUTION_" + name();
         }
 
         /** Tokens per video frame at this resolution. */
@@ -46,6 +68,11 @@ public record MediaTokens(double audioTokensPerSecond, double videoFramesPerSeco
         /** Tokens per image at this resolution. */
         public int imageTokens() {
             return imageTokens;
+        }
+
+        /** Tokens per PDF page at this resolution (its text layer, if any, on top). */
+        public int pdfPageTokens() {
+            return pdfPageTokens;
         }
     }
 
@@ -69,10 +96,10 @@ public record MediaTokens(double audioTokensPerSecond, double videoFramesPerSeco
                 MediaResolution.MEDIUM.tokensPerFrame(), MediaResolution.HIGH.imageTokens(), GEMINI_3_PDF_PAGE_TOKENS);
     }
 
-    /** Gemini 3 with one {@code mediaResolution} for video frames and images. */
+    /** Gemini 3 with one {@code mediaResolution} for video frames, images and PDF pages. */
     public static MediaTokens gemini3(MediaResolution resolution) {
         return new MediaTokens(AUDIO_TOKENS_PER_SECOND, VIDEO_FRAMES_PER_SECOND, resolution.tokensPerFrame(),
-                resolution.imageTokens(), GEMINI_3_PDF_PAGE_TOKENS);
+                resolution.imageTokens(), resolution.pdfPageTokens());
     }
 
     /** Gemini 2.x: 258 per frame, per (small) image and per PDF page. */

@@ -165,6 +165,49 @@ class MessageJobOptionsTest {
         assertThat(fake.count(":generateContent")).isZero();
     }
 
+    @Test
+    void aModelTheKeyMayNotUseFailsThatJobOnlyAndTheApplicationKeepsRunning() throws Exception {
+        fake.model("gemini-3-ultra-preview", 1_048_576, 65_536).refuseModel("gemini-3-ultra-preview");
+        String replies = "digest.replies.refused-" + UUID.randomUUID();
+        try (Connection c = jms.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage refused = s.createBytesMessage();
+            refused.writeBytes("A note for a model this key may not use.\n".getBytes(StandardCharsets.UTF_8));
+            refused.setStringProperty("DigestName", "refused.txt");
+            refused.setStringProperty("DigestModel", "gemini-3-ultra-preview");
+            refused.setJMSCorrelationID("corr-refused");
+            refused.setJMSReplyTo(s.createQueue(replies));
+            s.createProducer(s.createQueue("digest.requests")).send(refused);
+        }
+        // the refused job is answered first: the application did not stop on it
+        JsonNode model = receive(replies, 1).get("corr-refused");
+        assertThat(model.path("status").asText()).as(model.toString()).isEqualTo("failed");
+        JsonNode error = model.path("error");
+        assertThat(error.path("outcome").asText()).as(model.toString()).isEqualTo("permission-denied");
+        assertThat(error.path("message").asText()).contains("'gemini-3-ultra-preview'")
+                .contains("The caller does not have permission");
+        assertThat(error.path("advice").asText()).contains("gemini-3-ultra-preview")
+                .contains(FakeGemini.DEFAULT_MODEL);
+        assertThat(run.running()).isNotDone();
+        assertThat(run.tracker.isFatal()).isFalse();
+
+        // a job on the configured model is still taken and done
+        try (Connection c = jms.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage plain = s.createBytesMessage();
+            plain.writeBytes("The ferry crossed the strait twice a day.\n".getBytes(StandardCharsets.UTF_8));
+            plain.setStringProperty("DigestName", "ferry.txt");
+            plain.setJMSCorrelationID("corr-plain");
+            plain.setJMSReplyTo(s.createQueue(replies));
+            s.createProducer(s.createQueue("digest.requests")).send(plain);
+        }
+        JsonNode plain = receive(replies, 1).get("corr-plain");
+        assertThat(plain.path("status").asText()).as(plain.toString()).isEqualTo("done");
+        assertThat(run.running()).isNotDone();
+        assertThat(fake.countStatus(403)).isEqualTo(1);
+        assertThat(generate("The ferry crossed").model()).isEqualTo(FakeGemini.DEFAULT_MODEL);
+    }
+
     RecordedRequest generate(String textPart) {
         List<RecordedRequest> found = fake.requests().stream().filter(r -> r.isGenerate() && r.userText() != null
                 && r.userText().contains(textPart)).toList();

@@ -189,6 +189,63 @@ class SummarizeAndGatewayTest {
                 org.assertj.core.data.Offset.offset(1e-5));
     }
 
+    /**
+     * A document that fails after billed calls says what it spent: the map calls were answered (and billed), then the
+     * reduce call was refused for good (finish reason SAFETY, billed too). error.json lists every billed call with
+     * the sidecar's shapes, and its tokens and cost are what the fake billed.
+     */
+    @Test
+    void aDocumentThatFailsAfterBilledCallsHasItsSpendInTheErrorReport() throws Exception {
+        String moby = new String(getClass().getResourceAsStream("/samples/moby-dick.txt").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        fake.model("gemini-small", 16_000, 65_536);
+        fake.respondWith(call -> call.userText().contains("--- PART SUMMARIES ---")
+                ? Answer.text("The reduce step, refused.").withFinishReason("SAFETY")
+                : FakeGemini.defaultAnswer(call).withThoughtsTokens(50));
+        DigestRun run = new DigestRun(root).against(fake).set("gemini.model", "gemini-small")
+                .dropText("whale.txt", moby.substring(0, 80_000));
+
+        assertThat(run.once()).isEqualTo(1);
+
+        JsonNode error = run.json("whale.txt.error.json");
+        assertThat(error.path("outcome").asText()).isEqualTo("answer-refused");
+        List<RecordedRequest> billed = fake.requests().stream().filter(r -> r.isGenerate() && r.usage() != null)
+                .toList();
+        long maps = billed.stream().filter(r -> PART.matcher(r.userText()).find()).count();
+        assertThat(maps).isGreaterThan(1);
+        assertThat(billed).hasSize((int) maps + 1); // the maps, then the refused reduce
+        JsonNode calls = error.path("calls");
+        assertThat(calls.size()).isEqualTo(billed.size());
+        assertThat(calls.get(calls.size() - 1).path("discarded").asText()).isEqualTo("answer-refused");
+        assertThat(calls.get(calls.size() - 1).path("finishReason").asText()).isEqualTo("SAFETY");
+        JsonNode totals = error.path("totals");
+        assertThat(totals.path("calls").asInt()).isEqualTo(billed.size());
+        assertThat(totals.path("discardedCalls").asInt()).isEqualTo(1);
+        long prompt = billed.stream().mapToLong(RecordedRequest::billedPromptTokens).sum();
+        long output = billed.stream().mapToLong(RecordedRequest::billedOutputTokens).sum();
+        assertThat(totals.path("promptTokens").asLong()).isEqualTo(prompt);
+        assertThat(totals.path("outputTokens").asLong() + totals.path("thinkingTokens").asLong()).isEqualTo(output);
+        assertThat(totals.path("thinkingTokens").asLong()).isEqualTo(50 * maps);
+        // the shipped prices: $2 per million input tokens, $12 per million output tokens (thinking included)
+        double fakeBilled = (prompt * 2.0 + output * 12.0) / 1_000_000;
+        assertThat(error.path("costUsd").asDouble()).isPositive()
+                .isCloseTo(fakeBilled, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    @Test
+    void aDocumentThatFailsBeforeAnythingIsBilledHasNoSpendInTheErrorReport() throws Exception {
+        fake.failNext(Fault.error(400, "INVALID_ARGUMENT", "Request contains an invalid argument."));
+        DigestRun run = new DigestRun(root).against(fake).drop("alice.txt");
+
+        assertThat(run.once()).isEqualTo(1);
+
+        JsonNode error = run.json("alice.txt.error.json");
+        assertThat(error.path("outcome").asText()).isEqualTo("invalid-request");
+        assertThat(error.has("calls")).isFalse();
+        assertThat(error.has("totals")).isFalse();
+        assertThat(error.has("costUsd")).isFalse();
+    }
+
     @Test
     void thinkingTokensAreCountedAndBilledAsOutput() throws Exception {
         fake.respondWith(call -> FakeGemini.defaultAnswer(call).withThoughtsTokens(1000));

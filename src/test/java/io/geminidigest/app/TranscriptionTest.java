@@ -139,6 +139,9 @@ class TranscriptionTest {
         // structured output was asked for, with a schema
         assertThat(fake.requests().stream().filter(r -> r.isGenerate() && r.userText().contains("Transcribe"))
                 .allMatch(r -> r.body().path("generationConfig").has("responseSchema"))).isTrue();
+        // audio is counted per second whatever the media resolution: none is sent with it (nor with text)
+        assertThat(fake.requests().stream().filter(RecordedRequest::isGenerate))
+                .noneMatch(r -> r.body().path("generationConfig").has("mediaResolution"));
         assertThat(run.in.resolve(".done/talk.mp3")).exists();
     }
 
@@ -188,6 +191,31 @@ class TranscriptionTest {
         assertThat(discarded.get(0).path("outputTokens").asLong()).isEqualTo(truncated.billedOutputTokens())
                 .isPositive();
         assertThat(sidecar.path("totals").path("discardedCalls").asInt()).isEqualTo(1);
+    }
+
+    /**
+     * A recording that fails after billed requests says what it spent: the first segment was transcribed, the second
+     * refused (finish reason SAFETY, billed); error.json lists both with what the fake billed.
+     */
+    @Test
+    void aRecordingThatFailsAfterATranscribedSegmentHasItsSpendInTheErrorReport() throws Exception {
+        AtomicInteger transcriptions = new AtomicInteger();
+        fake.respondWith(call -> call.userText().contains("Transcribe") && transcriptions.getAndIncrement() == 1
+                ? Answer.text("{\"segments\":[]}").withFinishReason("SAFETY") : driftingTranscript(call));
+        DigestRun run = new DigestRun(root).against(fake);
+        recording(run.in, "talk.wav");
+
+        assertThat(run.once()).isEqualTo(1);
+
+        JsonNode error = run.json("talk.wav.error.json");
+        assertThat(error.path("outcome").asText()).isEqualTo("answer-refused");
+        List<RecordedRequest> billed = billedByFake();
+        assertThat(billed).hasSize(2);
+        assertBilledTotals(error, billed);
+        List<JsonNode> discarded = discardedCalls(error);
+        assertThat(discarded).hasSize(1);
+        assertThat(discarded.get(0).path("finishReason").asText()).isEqualTo("SAFETY");
+        assertThat(error.path("totals").path("discardedCalls").asInt()).isEqualTo(1);
     }
 
     /** The generate requests the fake answered with a usage (it bills them), in order. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +63,12 @@ class VisualMediaTest {
             assertThat(run.in.resolve(".done").resolve(name)).exists();
         }
         assertThat(fake.uploadsStarted()).isZero();
+        // the shipped media.resolution (high) is sent, and billed: 1120 tokens per picture
+        assertThat(fake.requests().stream().filter(RecordedRequest::isGenerate)).hasSize(2)
+                .allSatisfy(r -> assertThat(r.body().at("/generationConfig/mediaResolution").asText())
+                        .isEqualTo("MEDIA_RESOLUTION_HIGH"));
+        assertThat(run.json("photo.png.summary.json").path("media").path("promptTokensByModality").path("IMAGE")
+                .asLong()).isEqualTo(1120);
     }
 
     @Test
@@ -135,6 +143,54 @@ class VisualMediaTest {
         JsonNode timing = second.json("photo.jpg.summary.json").path("media").path("uploadTimings").get(0);
         assertThat(timing.path("reused").asBoolean(false)).isTrue();
         assertThat(timing.path("uploadMillis").asLong()).isZero();
+    }
+
+    /**
+     * media.resolution is sent with pictures and videos (generationConfig.mediaResolution), so Gemini bills what the
+     * estimate counted: at low, a picture is 280 tokens and a silent video 70 per second of frames, both in the
+     * estimate-only sidecar (no key) and in what the fake billed.
+     */
+    @Test
+    void theConfiguredMediaResolutionIsSentAndTheEstimateIsWhatGeminiBills() throws Exception {
+        DigestRun run = new DigestRun(root.resolve("sent")).against(fake).set("media.resolution", "low")
+                .drop("media/text-photo.png", "photo.png");
+        Path video = run.in.resolve("mute.mp4");
+        new io.geminidigest.media.Ffmpeg().run(java.util.List.of("-y", "-f", "lavfi", "-i",
+                "testsrc2=size=160x120:rate=10", "-t", "3.5", "-an", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+                video.toString()));
+        byte[] bytes = Files.readAllBytes(video);
+        String sha = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(bytes));
+        // the fake bills the video's own duration (as probed), its frames only: it has no sound track
+        fake.mediaDuration(sha, Duration.ofMillis(new io.geminidigest.media.MediaProbe().probe(video).durationMillis()))
+                .silentVideo(sha);
+        DigestRun estimate = new DigestRun(root.resolve("estimated")).set("gemini.base-url", fake.baseUrl())
+                .set("media.resolution", "low").drop("media/text-photo.png", "photo.png");
+        Files.createDirectories(estimate.in);
+        Files.write(estimate.in.resolve("mute.mp4"), bytes);
+
+        assertThat(run.once()).isEqualTo(0);
+        assertThat(estimate.once()).isEqualTo(0);
+
+        List<RecordedRequest> generated = fake.requests().stream().filter(RecordedRequest::isGenerate).toList();
+        assertThat(generated).hasSize(2).allSatisfy(r -> assertThat(r.body().at("/generationConfig/mediaResolution")
+                .asText()).isEqualTo("MEDIA_RESOLUTION_LOW"));
+        for (String[] c : new String[][] {{"photo.png", "IMAGE", "describe-image.txt"},
+                {"mute.mp4", "VIDEO", "describe-video.txt"}}) {
+            long billed = run.json(c[0] + ".summary.json").path("media").path("promptTokensByModality").path(c[1])
+                    .asLong();
+            JsonNode estimated = estimate.json(c[0] + ".summary.json");
+            assertThat(estimated.path("status").asText()).isEqualTo("estimated");
+            int promptEstimate = new String(getClass().getResourceAsStream("/prompts/" + c[2]).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8).length() / 3;
+            assertThat(estimated.path("calls").get(0).path("promptTokens").asLong() - promptEstimate).as(c[0])
+                    .isEqualTo(billed);
+        }
+        assertThat(run.json("photo.png.summary.json").path("media").path("promptTokensByModality").path("IMAGE")
+                .asLong()).isEqualTo(280);
+        // 3.5 s: 4 frames at 70 tokens
+        assertThat(run.json("mute.mp4.summary.json").path("media").path("promptTokensByModality").path("VIDEO")
+                .asLong()).isEqualTo(4 * 70);
     }
 
     @Test

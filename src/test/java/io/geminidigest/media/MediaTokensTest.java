@@ -44,4 +44,17 @@ class MediaTokensTest {
         assertThat(MediaTokens.defaults().pdfTokens(10)).isEqualTo(5_600);
         assertThat(MediaTokens.gemini2().pdfTokens(10)).isEqualTo(2_580);
     }
+
+    @Test
+    void theMediaResolutionSettingItsRestValueAndItsPdfPages() {
+        assertThat(MediaTokens.MediaResolution.of("low")).isEqualTo(MediaTokens.MediaResolution.LOW);
+        assertThat(MediaTokens.MediaResolution.of(" High ")).isEqualTo(MediaTokens.MediaResolution.HIGH);
+        assertThat(MediaTokens.MediaResolution.MEDIUM.apiValue()).isEqualTo("MEDIA_RESOLUTION_MEDIUM");
+        assertThat(MediaTokens.gemini3(MediaTokens.MediaResolution.LOW).pdfTokens(10)).isEqualTo(2_800);
+        assertThat(MediaTokens.gemini3(MediaTokens.MediaResolution.HIGH).pdfTokens(10)).isEqualTo(11_200);
+        for (String wrong : new String[] {"", "ultra", "MEDIA_RESOLUTION_LOW", null}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MediaTokens.MediaResolution.of(wrong))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("media.resolution");
+        }
+    }
 }

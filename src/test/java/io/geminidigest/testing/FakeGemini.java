@@ -208,6 +208,17 @@ public final class FakeGemini implements AutoCloseable {
     }
 
     /**
+     * Refuses a model to the key, as the real API does for a model the key's project may not use (a preview without
+     * access): {@code GET /v1beta/models/{id}}, generate and countTokens on it answer 403 PERMISSION_DENIED "The
+     * caller does not have permission" (before the request body is looked at), whether the model is served or not.
+     * The model stays listed by {@code GET /v1beta/models}. Kept by {@link #reset()}.
+     */
+    public FakeGemini refuseModel(String id) {
+        models.refuse(Objects.requireNonNull(id));
+        return this;
+    }
+
+    /**
      * Rate limits per model over rolling (scaled) windows: requests per minute, input tokens per minute, requests
      * per day; {@code 0} = unlimited. A request is charged with its {@code promptTokenCount}; a request whose own
      * tokens exceed {@code tpm} always gets a 429.
@@ -322,6 +333,15 @@ public final class FakeGemini implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A video (by display name or base64 SHA-256) without a sound track: charged its frames alone under a
+     * {@code mediaResolution} (see {@link #imageTokens}).
+     */
+    public FakeGemini silentVideo(String displayNameOrSha256) {
+        files.silentVideo(Objects.requireNonNull(displayNameOrSha256));
+        return this;
+    }
+
     /** Tokens per second of audio (default 32, as Gemini); e.g. more, to see a client's estimate fall short. */
     public FakeGemini audioTokensPerSecond(int tokens) {
         if (tokens < 1) {
@@ -331,7 +351,12 @@ public final class FakeGemini implements AutoCloseable {
         return this;
     }
 
-    /** Tokens per image part (default {@link #mediaPartTokens()}, Gemini 2.x; Gemini 3 high resolution: 1120). */
+    /**
+     * Tokens per image part (default {@link #mediaPartTokens()}, Gemini 2.x; Gemini 3 high resolution: 1120) of a
+     * request without {@code generationConfig.mediaResolution}. A request with one is charged Gemini 3's rates
+     * instead: an image 280 / 560 / 1120 at LOW / MEDIUM / HIGH, a video with a registered duration 70 / 70 / 280
+     * per second of frames plus its sound track at the audio rate (none for a {@link #silentVideo}).
+     */
     public FakeGemini imageTokens(int tokens) {
         if (tokens < 0) {
             throw new IllegalArgumentException("tokens < 0");
@@ -405,7 +430,7 @@ public final class FakeGemini implements AutoCloseable {
 
     /**
      * Forgets recorded requests and counters, files, upload sessions, clears rate-limit windows, the day-quota
-     * exhaustion and queued faults. Keys, media durations, processing settings, models, limits, responder and random-fault settings stay.
+     * exhaustion and queued faults. Keys, media durations, processing settings, models (and refused models), limits, responder and random-fault settings stay.
      */
     public FakeGemini reset() {
         recorded.clear();

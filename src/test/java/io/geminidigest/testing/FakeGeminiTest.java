@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -187,6 +188,56 @@ class FakeGeminiTest {
                 .contains("\"DOCUMENT\"").contains("\"AUDIO\"").contains("\"tokenCount\":258");
     }
 
+    @Test
+    void mediaResolutionIsAnEnumAndDecidesWhatImagesAndVideosAreCharged() throws Exception {
+        String png = Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        String image = "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + png + "\"}}";
+        java.util.function.Function<String, String> body = resolution -> "{\"contents\":[{\"parts\":[{\"text\":"
+                + "\"Describe:\"}," + image + "]}]" + (resolution == null ? ""
+                        : ",\"generationConfig\":{\"mediaResolution\":\"" + resolution + "\"}") + "}";
+        int text = FakeGemini.countTokens("Describe:");
+
+        // the bare word (or any unknown value) is refused as the real API refuses it: 400 with a field violation
+        for (String wrong : new String[] {"low", "MEDIA_RESOLUTION_ULTRA_HIGH"}) {
+            JsonNode error = assertError(post(GENERATE, body.apply(wrong)), 400, "INVALID_ARGUMENT",
+                    "Invalid value at 'generation_config.media_resolution' (type.googleapis.com/google.ai."
+                            + "generativelanguage.v1beta.GenerationConfig.MediaResolution), \"" + wrong + "\"");
+            JsonNode violation = detail(error, "type.googleapis.com/google.rpc.BadRequest").path("fieldViolations")
+                    .get(0);
+            assertThat(violation.path("field").asText()).isEqualTo("generation_config.media_resolution");
+            assertThat(violation.path("description").asText()).isEqualTo(error.path("message").asText());
+        }
+        // an image by resolution (Gemini 3 rates); without one, the fake's image rate (258 by default)
+        Map<String, Integer> charged = new java.util.LinkedHashMap<>();
+        for (String r : new String[] {null, "MEDIA_RESOLUTION_UNSPECIFIED", "MEDIA_RESOLUTION_LOW",
+                "MEDIA_RESOLUTION_MEDIUM", "MEDIA_RESOLUTION_HIGH"}) {
+            HttpResponse<String> answer = post(GENERATE, body.apply(r));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            charged.put(String.valueOf(r), json(answer).at("/usageMetadata/promptTokenCount").asInt() - text);
+        }
+        assertThat(charged).containsExactly(Map.entry("null", 258), Map.entry("MEDIA_RESOLUTION_UNSPECIFIED", 258),
+                Map.entry("MEDIA_RESOLUTION_LOW", 280), Map.entry("MEDIA_RESOLUTION_MEDIUM", 560),
+                Map.entry("MEDIA_RESOLUTION_HIGH", 1120));
+        // countTokens with the whole request counts the same
+        JsonNode counted = json(post(COUNT, "{\"generateContentRequest\":" + body.apply("MEDIA_RESOLUTION_LOW") + "}"));
+        assertThat(counted.path("totalTokens").asInt()).isEqualTo(text + 280);
+
+        // a video of 10.5 s: 11 frames at 70 (LOW) or 280 (HIGH) tokens, plus its sound track unless it has none
+        fake.mediaDuration("clip.mp4", Duration.ofMillis(10_500)).mediaDuration("mute.mp4", Duration.ofMillis(10_500))
+                .silentVideo("mute.mp4");
+        String clip = FakeGeminiFilesTest.upload(this, "clip.mp4", "video/mp4", new byte[64]).path("uri").asText();
+        String mute = FakeGeminiFilesTest.upload(this, "mute.mp4", "video/mp4", new byte[65]).path("uri").asText();
+        java.util.function.BiFunction<String, String, String> video = (uri, r) -> "{\"contents\":[{\"parts\":["
+                + "{\"text\":\"Describe:\"},{\"fileData\":{\"mimeType\":\"video/mp4\",\"fileUri\":\"" + uri
+                + "\"}}]}],\"generationConfig\":{\"mediaResolution\":\"" + r + "\"}}";
+        assertThat(json(post(GENERATE, video.apply(clip, "MEDIA_RESOLUTION_LOW"))).at("/usageMetadata/promptTokenCount")
+                .asInt()).isEqualTo(text + 11 * 70 + 336);
+        assertThat(json(post(GENERATE, video.apply(clip, "MEDIA_RESOLUTION_HIGH"))).at("/usageMetadata/promptTokenCount")
+                .asInt()).isEqualTo(text + 11 * 280 + 336);
+        assertThat(json(post(GENERATE, video.apply(mute, "MEDIA_RESOLUTION_HIGH"))).at("/usageMetadata/promptTokenCount")
+                .asInt()).isEqualTo(text + 11 * 280);
+    }
+
     static Stream<Arguments> invalidBodies() {
         String c = "\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]";
         return Stream.of(
@@ -321,6 +372,27 @@ class FakeGeminiTest {
                 + "Call ListModels to see the list of available models and their supported methods.";
         assertError(get("/v1beta/models/gemini-0-nope"), 404, "NOT_FOUND", msg);
         assertError(post("/v1beta/models/gemini-0-nope:generateContent", userBody("hi")), 404, "NOT_FOUND", msg);
+    }
+
+    @Test
+    void aRefusedModelIs403OnEveryCallAndStaysListed() throws Exception {
+        fake.model("gemini-3-ultra-preview", 1_048_576, 65_536).refuseModel("gemini-3-ultra-preview");
+        String msg = "The caller does not have permission";
+        JsonNode get = assertError(get("/v1beta/models/gemini-3-ultra-preview"), 403, "PERMISSION_DENIED", msg);
+        assertThat(get.has("details")).isFalse();
+        assertError(post("/v1beta/models/gemini-3-ultra-preview:generateContent", userBody("hi")), 403,
+                "PERMISSION_DENIED", msg);
+        // refused before the body is looked at
+        assertError(post("/v1beta/models/gemini-3-ultra-preview:generateContent", "{}"), 403, "PERMISSION_DENIED",
+                msg);
+        assertError(post("/v1beta/models/gemini-3-ultra-preview:countTokens", userBody("hi")), 403,
+                "PERMISSION_DENIED", msg);
+        assertThat(json(get("/v1beta/models")).toString()).contains("models/gemini-3-ultra-preview");
+        // other models are not affected, and a reset keeps the refusal
+        assertThat(post(GENERATE, userBody("hi")).statusCode()).isEqualTo(200);
+        fake.reset();
+        assertError(get("/v1beta/models/gemini-3-ultra-preview"), 403, "PERMISSION_DENIED", msg);
+        assertThat(fake.userTexts()).isEmpty();
     }
 
     // ------------------------------------------------------------------ limits, answers

@@ -53,6 +53,9 @@ import java.util.function.Predicate;
  * With a duration registered ({@link #mediaDuration}, by display name or sha256Hash): audio 32 tokens/s, video
  * 263 tokens/s (1 fps frames + audio), rounded up. Images cost {@link #imageTokens} (258 by default), any other
  * media part, and audio/video without a registered duration, {@value RequestValidator#MEDIA_PART_TOKENS}.
+ * A request with {@code generationConfig.mediaResolution} is charged at Gemini 3's rates instead
+ * ({@link #atResolution}): images 280 / 560 / 1120 at LOW / MEDIUM / HIGH, video frames 70 / 70 / 280 per second
+ * plus the sound track (unless registered silent).
  * With {@link #durationsFromContent} on, audio without a registered duration is charged the duration its own header
  * states (FLAC, WAV; {@link MediaHeaders}), for inline data and uploaded files alike; audio whose header states none
  * is refused with 400 (the fake does not guess). The audio rate can be changed ({@link #audioTokensPerSecond}).
@@ -138,6 +141,7 @@ final class FilesApi implements ApiArea {
     private int imageTokens = RequestValidator.MEDIA_PART_TOKENS;
     private int audioTokensPerSecond = AUDIO_TOKENS_PER_SECOND;
     private boolean durationsFromContent;
+    private final java.util.Set<String> silentVideos = new java.util.HashSet<>();
     final AtomicInteger uploadsStarted = new AtomicInteger();
     final AtomicInteger uploadsFinalized = new AtomicInteger();
     final AtomicInteger uploadsResumed = new AtomicInteger();
@@ -172,6 +176,41 @@ final class FilesApi implements ApiArea {
 
     synchronized void imageTokens(int tokens) {
         imageTokens = tokens;
+    }
+
+    synchronized void silentVideo(String displayNameOrSha256) {
+        silentVideos.add(displayNameOrSha256);
+    }
+
+    /**
+     * The part as charged under {@code generationConfig.mediaResolution} (Gemini 3 rates): an image 280 / 560 / 1120
+     * tokens at LOW / MEDIUM / HIGH, a video with a registered duration its frames (1 per second, rounded up) at
+     * 70 / 70 / 280 plus its sound track at the audio rate (none for a video registered silent); other parts as
+     * they were. {@code MEDIA_RESOLUTION_UNSPECIFIED}: unchanged.
+     */
+    synchronized MediaPart atResolution(MediaPart part, String resolution) {
+        int perImage;
+        int perFrame;
+        switch (resolution) {
+            case "MEDIA_RESOLUTION_LOW" -> { perImage = 280; perFrame = 70; }
+            case "MEDIA_RESOLUTION_MEDIUM" -> { perImage = 560; perFrame = 70; }
+            case "MEDIA_RESOLUTION_HIGH" -> { perImage = 1120; perFrame = 280; }
+            default -> { return part; }
+        }
+        int tokens;
+        if (part.modality().equals("IMAGE")) {
+            tokens = perImage;
+        } else if (part.modality().equals("VIDEO") && part.duration() != null) {
+            double seconds = part.duration().toNanos() / 1e9;
+            boolean silent = (part.displayName() != null && silentVideos.contains(part.displayName()))
+                    || silentVideos.contains(part.sha256Hash());
+            tokens = (int) Math.ceil(seconds) * perFrame
+                    + (silent ? 0 : (int) Math.ceil(seconds * audioTokensPerSecond));
+        } else {
+            return part;
+        }
+        return new MediaPart(part.modality(), part.mimeType(), part.fileName(), part.displayName(), part.sizeBytes(),
+                part.sha256Hash(), part.duration(), tokens);
     }
 
     synchronized void audioTokensPerSecond(int tokens) {

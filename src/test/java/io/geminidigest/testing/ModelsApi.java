@@ -16,18 +16,34 @@ final class ModelsApi implements ApiArea {
 
     static final String PREFIX = "/v1beta/models";
 
+    /** The real API's answer to a model the key's project may not use (e.g. a preview it has no access to). */
+    static final String REFUSED_MESSAGE = "The caller does not have permission";
+
     private final Map<String, FakeModel> models = new LinkedHashMap<>();
+    private final java.util.Set<String> refused = new java.util.HashSet<>();
 
     synchronized void put(FakeModel model) {
         models.put(model.id(), model);
+    }
+
+    /** Every call on the model ({@code GET}, generate, countTokens) answers 403 PERMISSION_DENIED from now on. */
+    synchronized void refuse(String id) {
+        refused.add(id);
+    }
+
+    synchronized boolean isRefused(String id) {
+        return refused.contains(id);
     }
 
     synchronized FakeModel find(String id) {
         return models.get(id);
     }
 
-    /** The model or the real 404. */
+    /** The model, or the real 403 for a refused model, or the real 404. */
     FakeModel require(String id) throws ApiError {
+        if (isRefused(id)) {
+            throw ApiError.permissionDenied(REFUSED_MESSAGE);
+        }
         FakeModel m = find(id);
         if (m == null) {
             throw ApiError.unknownModel(id);

@@ -1,6 +1,7 @@
 package io.geminidigest.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -104,6 +105,7 @@ final class RequestValidator {
         v.contents(Json.field(body, "contents"));
         v.systemInstruction(Json.field(body, "systemInstruction"));
         v.generationConfig(Json.field(body, "generationConfig"), model);
+        v.chargeAtResolution(Json.field(body, "generationConfig"));
         v.safetySettings(Json.field(body, "safetySettings"));
         v.simpleFields(body);
         return v.result();
@@ -125,9 +127,14 @@ final class RequestValidator {
         return ApiError.invalidArgument("* " + requestName + "." + path + ": " + what + "\n");
     }
 
+    /** The real answer to a value of the wrong type or an unknown enum value: with a BadRequest field violation. */
     private static ApiError invalidValue(String path, String type, JsonNode value) {
         String shown = value.isTextual() ? "\"" + abbreviate(value.asText()) + "\"" : abbreviate(value.toString());
-        return ApiError.invalidArgument("Invalid value at '" + path + "' (" + type + "), " + shown);
+        String message = "Invalid value at '" + path + "' (" + type + "), " + shown;
+        ObjectNode violation = Json.object();
+        violation.put("@type", ApiError.BAD_REQUEST).putArray("fieldViolations").addObject().put("field", path)
+                .put("description", message);
+        return ApiError.invalidArgument(message).detail(violation);
     }
 
     private static String abbreviate(String s) {
@@ -279,6 +286,21 @@ final class RequestValidator {
         return mime.asText();
     }
 
+    /** A valid {@code mediaResolution} changes what images and videos are charged (see FilesApi#atResolution). */
+    private void chargeAtResolution(JsonNode gc) {
+        JsonNode resolution = gc == null ? null : Json.field(gc, "mediaResolution");
+        if (resolution == null) {
+            return;
+        }
+        List<MediaPart> charged = new ArrayList<>();
+        for (MediaPart p : mediaParts) {
+            charged.add(files.atResolution(p, resolution.asText()));
+        }
+        mediaParts.clear();
+        mediaTokens.clear();
+        charged.forEach(this::media);
+    }
+
     private void media(MediaPart part) {
         mediaParts.add(part);
         mediaTokens.merge(part.modality(), part.tokens(), Integer::sum);
@@ -418,7 +440,7 @@ final class RequestValidator {
         }
         JsonNode resolution = Json.field(gc, "mediaResolution");
         if (resolution != null && !(resolution.isTextual() && MEDIA_RESOLUTIONS.contains(resolution.asText()))) {
-            throw invalidValue(p + "media_resolution", ENUM_PREFIX + "MediaResolution", resolution);
+            throw invalidValue(p + "media_resolution", ENUM_PREFIX + "GenerationConfig.MediaResolution", resolution);
         }
         JsonNode modalities = Json.field(gc, "responseModalities");
         if (modalities != null) {
