@@ -1,12 +1,12 @@
 package io.geminidigest.broker;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
-import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +23,12 @@ import io.geminidigest.gemini.Secrets;
 public final class IntakeFailures implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.geminidigest");
+
+    /** {@code password=...} and its kin, as URI parameters or JDBC properties quote them: the value is masked. */
+    private static final Pattern SECRET_PARAM = Pattern.compile(
+            "(?i)((?:password|passwd|pwd|secret|token|access[_-]?key|secret[_-]?key)=)[^&\\s;,\"']+");
+    /** The password of a URI's user info ({@code scheme://user:password@host}). */
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^/\\s:@]+:)[^@\\s/]+@");
 
     /** Exchange property: how many attempts of this message's intake failed so far. */
     public static final String ATTEMPTS = "DigestIntakeAttempts";
@@ -107,6 +113,8 @@ public final class IntakeFailures implements Processor {
             root = root.getCause();
         }
         String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-        return Secrets.mask(URISupport.sanitizeUri(text));
+        text = SECRET_PARAM.matcher(text).replaceAll("$1****");
+        text = USERINFO_PASSWORD.matcher(text).replaceAll("$1****@");
+        return Secrets.mask(text);
     }
 }
