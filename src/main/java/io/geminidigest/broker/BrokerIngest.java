@@ -38,7 +38,11 @@ public final class BrokerIngest implements Consumer<Optional<Parking>> {
     private static final Map<SourceKind, Map<String, String>> DELIVERY = Map.of(
             SourceKind.JMS, Map.of("transacted", "true", "disableReplyTo", "true"),
             SourceKind.AMQP, Map.of("transacted", "true", "disableReplyTo", "true"),
-            SourceKind.RABBITMQ, Map.of("disableReplyTo", "true", "acknowledgeMode", "AUTO"),
+            // the attempts are Camel's (routes/brokers.camel.yaml); the listener's own retry would multiply them, and
+            // its default recoverer rejects without requeue, which drops the message unless the queue has a
+            // dead-letter exchange: what still fails (the dead-letter endpoint is down) is requeued instead
+            SourceKind.RABBITMQ, Map.of("disableReplyTo", "true", "acknowledgeMode", "AUTO",
+                    "maximumRetryAttempts", "1", "rejectAndDontRequeue", "false"),
             // the document arrives as bytes: Camel's default value deserializer (a string) would replace every byte
             // sequence that is not UTF-8 (a PDF, a DOCX, Latin-1 text) with U+FFFD
             SourceKind.KAFKA, Map.of("allowManualCommit", "true", "autoCommitEnable", "false",

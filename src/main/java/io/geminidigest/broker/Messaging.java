@@ -50,6 +50,23 @@ public final class Messaging {
         registry.bind("replies", new Replies(settings.resultsUri()));
         registry.bind("deadLetters", new DeadLetters());
         registry.bind("acknowledgements", new Acknowledgements());
+        // a failure of intake that is not the message's fault: tried again in process, then dead-lettered
+        // (routes/brokers.camel.yaml, route configuration broker-errors)
+        IntakeFailures intakeFailures = new IntakeFailures(new IntakeFailures.Settings(
+                (int) parseLong(setting.apply("messaging.max-delivery-attempts"), 5),
+                Duration.ofMillis(parseLong(setting.apply("messaging.redelivery-delay-ms"), 1000)),
+                Double.parseDouble(or(setting.apply("messaging.redelivery-backoff-multiplier"), "2")),
+                Duration.ofMillis(parseLong(setting.apply("messaging.max-redelivery-delay-ms"), 30_000))));
+        registry.bind("intakeFailures", intakeFailures);
+        registry.bind("intakeRedeliveryPolicy", intakeFailures.redeliveryPolicy());
+        // the reason of a dead letter is an error message: the passwords it could quote are masked
+        // (RabbitMQ's well-known default "guest" is no secret, and masking the word everywhere would only confuse)
+        for (String key : List.of("broker.password", "rabbitmq.password", "store.password")) {
+            String secret = setting.apply(key);
+            if (!"guest".equals(secret)) {
+                io.geminidigest.gemini.Secrets.register(secret);
+            }
+        }
         if (!Boolean.parseBoolean(or(setting.apply("messaging.enabled"), "true"))) {
             return null;
         }

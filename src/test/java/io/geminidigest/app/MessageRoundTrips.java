@@ -46,7 +46,10 @@ import jakarta.jms.TextMessage;
  * reply destination with the correlation id the kind carries;</li>
  * <li>duplicates (the same message id again, the same content from another request) make one job and one summary,
  * and each request is answered (the redelivered one once, also when it comes again after the reply was sent);</li>
- * <li>a poison message goes to the dead-letter queue with its reason, once.</li>
+ * <li>a poison message goes to the dead-letter queue with its reason, once;</li>
+ * <li>a request the job store refuses (a failure that is not the message's fault, injected on the real accept-job
+ * route) is tried {@code messaging.max-delivery-attempts} times (3 here), then dead-lettered with the last error and
+ * the attempts, and the request behind it is served; one the store refuses twice makes one job.</li>
  * </ul>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,6 +75,10 @@ abstract class MessageRoundTrips {
     final List<String> generateCalls = new CopyOnWriteArrayList<>();
     /** Generate calls for a marker wait for its gate to open (the job stays running meanwhile). */
     final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    /** The job store refuses requests of these names this many more times (Integer.MAX_VALUE: always). */
+    final Map<String, Integer> storeFailures = new ConcurrentHashMap<>();
+    /** Requests that reached the job store, failed ones included, by name. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> storeCalls = new ConcurrentHashMap<>();
 
     // ---- what a kind provides -----------------------------------------------------------------------------------
 
@@ -123,7 +130,9 @@ abstract class MessageRoundTrips {
             }
             return Answer.text("Summary of " + marker + ".");
         });
-        app = new DigestRun(root).against(fake).set("messaging.inbound", inboundUri()).startWatching();
+        app = new DigestRun(root).against(fake).set("messaging.inbound", inboundUri())
+                .set("messaging.max-delivery-attempts", "3").set("messaging.redelivery-delay-ms", "100")
+                .set("messaging.max-redelivery-delay-ms", "200").startWatching();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (app.running().isDone()) {
                 app.running().join(); // start-up failed: its exception
@@ -132,6 +141,18 @@ abstract class MessageRoundTrips {
             var status = camel == null ? null : camel.getRouteController().getRouteStatus("ingest-broker-1");
             return status != null && status.isStarted();
         });
+        // the job store's failures: before the real accept-job route's first step
+        org.apache.camel.builder.AdviceWith.adviceWith(app.camel(), "accept-job",
+                a -> a.weaveAddFirst().process(this::storeMayRefuse));
+    }
+
+    private void storeMayRefuse(org.apache.camel.Exchange exchange) {
+        String name = exchange.getMessage().getBody(io.geminidigest.job.JobRequest.class).name();
+        storeCalls.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        Integer left = storeFailures.computeIfPresent(name, (n, c) -> c == Integer.MAX_VALUE ? c : c - 1);
+        if (left != null && left >= 0) {
+            throw new IllegalStateException("job store unavailable (test)");
+        }
     }
 
     @AfterAll
@@ -266,7 +287,69 @@ abstract class MessageRoundTrips {
         assertThat(store().list(null, source(), 0, 1000).jobs()).noneMatch(j -> j.name().contains(tag));
     }
 
+    @Test
+    void aRequestTheStoreKeepsRefusingIsDeadLetteredAfterTheAttemptsAndTheNextOneIsServed() throws Exception {
+        String refusedMarker = marker();
+        String flakyMarker = marker();
+        String replyTo = replyDestination("refused");
+        listen(replyTo);
+        Request refused = new Request("refused-" + run + ".txt", document(refusedMarker), source() + "-refused-" + run,
+                replyTo, "corr-refused-" + run);
+        Request flaky = new Request("flaky-" + run + ".txt", document(flakyMarker), source() + "-flaky-" + run,
+                replyTo, "corr-flaky-" + run);
+        storeFailures.put(refused.name(), Integer.MAX_VALUE);
+        storeFailures.put(flaky.name(), 2);
+        send(refused);
+        send(flaky);
+
+        // the one behind (on Kafka and MQTT, in the same order) is served: taken at its third attempt, one job
+        Reply reply = receive(replyTo, Duration.ofSeconds(60));
+        assertThat(reply).as("the reply to the flaky request").isNotNull();
+        assertThat(reply.correlationId()).isEqualTo(flaky.correlationId());
+        assertThat(reply.body().path("status").asText()).isEqualTo("done");
+        assertThat(reply.body().path("summary").asText()).contains("Summary of " + flakyMarker);
+        assertThat(storeCalls.get(flaky.name()).get()).isEqualTo(3);
+        assertThat(jobsWith(flaky.content())).hasSize(1);
+        assertThat(generateCalls).filteredOn(flakyMarker::equals).hasSize(1);
+
+        try (Connection c = embeddedBroker().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer dlq = s.createConsumer(s.createQueue("digest.dlq"));
+            Message letter = null;
+            for (Message m; letter == null && (m = dlq.receive(30_000)) != null;) {
+                // (a bare copy moved by the broker itself would be a bytes message with the document only)
+                if (text(m).contains(refusedMarker)) {
+                    letter = m;
+                }
+            }
+            assertThat(letter).as("the refused request in digest.dlq").isNotNull();
+            assertThat(letter.getStringProperty("DigestDlqReason")).isEqualTo("attempts-exhausted");
+            JsonNode wrapped = JSON.readTree(text(letter));
+            assertThat(wrapped.path("attempts").asInt()).isEqualTo(3);
+            assertThat(wrapped.path("detail").asText()).contains("job store unavailable (test)");
+            assertThat(wrapped.path("body").asText()).contains(refusedMarker);
+            Message more = dlq.receive(1500);
+            assertThat(more == null || !text(more).contains(refusedMarker)).isTrue();
+        }
+        assertThat(storeCalls.get(refused.name()).get()).isEqualTo(3);
+        assertThat(jobsWith(refused.content())).isEmpty();
+        assertThat(receive(replyTo, Duration.ofSeconds(2))).as("a reply to the refused request").isNull();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static String text(Message m) throws jakarta.jms.JMSException {
+        if (m instanceof TextMessage t) {
+            return t.getText();
+        }
+        if (m instanceof jakarta.jms.BytesMessage b) {
+            byte[] bytes = new byte[(int) b.getBodyLength()];
+            b.readBytes(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return String.valueOf(m.getBody(Object.class));
+    }
 
     /** A JMS client of the application's embedded broker (where the dead letters go). */
     jakarta.jms.ConnectionFactory embeddedBroker() {

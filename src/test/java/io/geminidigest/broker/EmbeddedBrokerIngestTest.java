@@ -214,6 +214,44 @@ class EmbeddedBrokerIngestTest {
     }
 
     @Test
+    void aMessageTheStoreKeepsRefusingIsDeadLetteredWithTheLastErrorAfterTheAttempts() throws Exception {
+        // without the limit of the routes, the broker's own (broker.max-delivery-attempts) would move the bare
+        // message to digest.dlq: no reason, no attempts
+        String tag = UUID.randomUUID().toString();
+        String failing = "jms-always-failing-" + tag + ".txt";
+        String next = "jms-behind-it-" + tag + ".txt";
+        app.failuresByName.put(failing, Integer.MAX_VALUE);
+        sendText(jms, "digest.requests", "never taken " + tag, failing);
+        sendText(jms, "digest.requests", "taken " + tag, next);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.named(next).size() == 1);
+        try (Connection c = jms.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer dlq = s.createConsumer(s.createQueue("digest.dlq"));
+            Message letter = null;
+            for (Message m; letter == null && (m = dlq.receive(15_000)) != null;) {
+                // (the bare message, had the broker moved it, has only the text)
+                if (body(m).contains("never taken " + tag)) {
+                    letter = m;
+                }
+            }
+            assertThat(letter).as("the message in digest.dlq").isNotNull();
+            assertThat(letter.getStringProperty("DigestDlqReason")).isEqualTo("attempts-exhausted");
+            assertThat(letter.getStringProperty("DigestDlqAttempts")).isEqualTo("3");
+            JsonNode wrapped = JSON.readTree(body(letter));
+            assertThat(wrapped.path("attempts").asInt()).isEqualTo(3);
+            assertThat(wrapped.path("detail").asText()).contains("store unavailable (test)")
+                    .doesNotContain("hunter2secret");
+            assertThat(wrapped.path("body").asText()).isEqualTo("never taken " + tag);
+            Message more = dlq.receive(1500);
+            assertThat(more == null || !body(more).contains("never taken " + tag)).as("one letter only").isTrue();
+        }
+        assertThat(app.callsByName.get(failing).get()).isEqualTo(3);
+        assertThat(app.named(failing)).isEmpty();
+    }
+
+    @Test
     void anEnvelopePathInsideAnAllowedRootIsTaken() throws Exception {
         Path file = Files.writeString(allowed.resolve("inside-" + UUID.randomUUID() + ".txt"), "inside the root");
         String id = "path-" + UUID.randomUUID();

@@ -43,6 +43,10 @@ final class MessagingHarness implements AutoCloseable {
     final List<Received> received = new CopyOnWriteArrayList<>();
     /** The store fails this many more calls (a transient failure: the message must be delivered again). */
     final AtomicInteger failures = new AtomicInteger();
+    /** The store fails this many more calls for the request of this name (Integer.MAX_VALUE: every call). */
+    final Map<String, Integer> failuresByName = new ConcurrentHashMap<>();
+    /** Calls the store received, by request name (failed ones included). */
+    final Map<String, AtomicInteger> callsByName = new ConcurrentHashMap<>();
     private final Map<String, String> jobsByKey = new ConcurrentHashMap<>();
     private final AtomicInteger jobIds = new AtomicInteger();
     CamelContext context;
@@ -55,6 +59,9 @@ final class MessagingHarness implements AutoCloseable {
         properties.put("broker.max-disk-usage", "-1");
         properties.put("broker.redelivery-delay-ms", "100");
         properties.put("broker.max-delivery-attempts", "3");
+        properties.put("messaging.max-delivery-attempts", "3");
+        properties.put("messaging.redelivery-delay-ms", "100");
+        properties.put("messaging.max-redelivery-delay-ms", "200");
     }
 
     MessagingHarness set(String key, String value) {
@@ -78,7 +85,10 @@ final class MessagingHarness implements AutoCloseable {
         ctx.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:accept-job").routeId("stub-accept-job").process(MessagingHarness.this::accept);
+                // as the real accept-job route (routes/jobs.camel.yaml): no error handler of its own, a failure
+                // goes back to the broker route's
+                from("direct:accept-job").routeId("stub-accept-job").errorHandler(noErrorHandler())
+                        .process(MessagingHarness.this::accept);
             }
         });
         ctx.start();
@@ -91,8 +101,16 @@ final class MessagingHarness implements AutoCloseable {
     /** The stub store: idempotent by message id and by SHA-256 of the content. */
     private synchronized void accept(Exchange exchange) throws Exception {
         JobRequest request = exchange.getMessage().getMandatoryBody(JobRequest.class);
+        callsByName.computeIfAbsent(request.name(), n -> new AtomicInteger()).incrementAndGet();
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("store unavailable (test)");
+        }
+        Integer left = failuresByName.computeIfPresent(request.name(),
+                (n, count) -> count == Integer.MAX_VALUE ? count : count - 1);
+        if (left != null && (left == Integer.MAX_VALUE || left >= 0)) {
+            // an error that quotes a secret, as a driver's message may: the dead letter must not
+            throw new IllegalStateException("store unavailable (test): cannot reach jdbc:postgresql://digest:"
+                    + "hunter2secret@db.example:5432/jobs?password=hunter2secret");
         }
         byte[] bytes = Files.readAllBytes(request.spooled());
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
