@@ -243,8 +243,11 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("transcriptOutputs", new TranscriptOutputs(new io.geminidigest.transcript.SubtitleWriter(
                 new io.geminidigest.transcript.SubtitleWriter.Options(s.getLong("subtitles.max-cue-seconds", 7) * 1000,
                         s.getInt("subtitles.max-line-length", 42), 2, true))));
-        // sent with every picture, scanned PDF and silent video request; the estimates count at it
-        var resolution = io.geminidigest.media.MediaTokens.MediaResolution.of(s.get("media.resolution", "high"));
+        // sent with every picture, scanned PDF and silent video request and counted by the estimates; empty (the
+        // default): nothing is sent, Gemini applies its own per-type defaults and the estimates count those
+        String resolutionSetting = s.get("media.resolution", "");
+        var resolution = resolutionSetting.isBlank() ? null
+                : io.geminidigest.media.MediaTokens.MediaResolution.of(resolutionSetting);
         registry.bind("visualReader", new VisualReader(context.createProducerTemplate(), files,
                 new VisualReader.Settings(model, s.getLong("media.inline-max-bytes", 4L * 1024 * 1024),
                         s.getInt("summarize.max-output-tokens", 8192),

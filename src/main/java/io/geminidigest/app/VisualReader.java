@@ -30,7 +30,8 @@ public final class VisualReader {
      *
      * @param resolution the media resolution sent with every request ({@code generationConfig.mediaResolution}); the
      *                   estimates count images, PDF pages and video frames (one per second) at it, and a video's
-     *                   sound track (no speech on this path) as audio
+     *                   sound track (no speech on this path) as audio; {@code null}: nothing sent, Gemini's own
+     *                   defaults ({@link io.geminidigest.media.MediaTokens#defaults()}) are estimated
      */
     public record Settings(String model, long inlineMaxBytes, int maxOutputTokens, String thinkingLevel,
             String describeImagePrompt, String readScannedPrompt, String describeVideoPrompt,
@@ -84,7 +85,9 @@ public final class VisualReader {
     }
 
     private long mediaTokens(Job job, String mimeType, Integer pages) {
-        io.geminidigest.media.MediaTokens rates = io.geminidigest.media.MediaTokens.gemini3(settings.resolution());
+        io.geminidigest.media.MediaTokens rates = settings.resolution() == null
+                ? io.geminidigest.media.MediaTokens.defaults()
+                : io.geminidigest.media.MediaTokens.gemini3(settings.resolution());
         if ("application/pdf".equals(mimeType)) {
             return rates.pdfTokens(Math.max(1, pages == null ? 1 : pages));
         }
@@ -206,7 +209,7 @@ public final class VisualReader {
                 List.of(new Content("user", List.of(media, Part.text(prompt)))),
                 new GenerationConfig(settings.maxOutputTokens(), null, null, null,
                         settings.thinkingLevel() == null ? null : new ThinkingConfig(settings.thinkingLevel(), null),
-                        settings.resolution().apiValue()));
+                        settings.resolution() == null ? null : settings.resolution().apiValue()));
         int estimate = (int) Math.min(Integer.MAX_VALUE, mediaTokens(job, mimeType, pages) + prompt.length() / 3);
         GeminiCall call = GeminiCall.generate(job.name() + (pdf ? " scanned pages" : video ? " video" : " picture"),
                 options.model() != null ? options.model() : settings.model(),

@@ -48,6 +48,7 @@ class VisualMediaTest {
 
     @Test
     void aPictureIsDescribedWithItsTextInlineAndItsTypeComesFromTheBytes() throws Exception {
+        fake.imageTokens(1120); // what Gemini 3 bills a picture when the request names no media resolution
         DigestRun run = new DigestRun(root).against(fake).drop("media/text-photo.png", "photo.png")
                 .drop("hostile/png-named.pdf", "not-a-pdf.pdf");
 
@@ -63,10 +64,10 @@ class VisualMediaTest {
             assertThat(run.in.resolve(".done").resolve(name)).exists();
         }
         assertThat(fake.uploadsStarted()).isZero();
-        // the shipped media.resolution (high) is sent, and billed: 1120 tokens per picture
+        // no media.resolution configured (the default): none is sent, Gemini's own default applies (1120 per picture)
         assertThat(fake.requests().stream().filter(RecordedRequest::isGenerate)).hasSize(2)
-                .allSatisfy(r -> assertThat(r.body().at("/generationConfig/mediaResolution").asText())
-                        .isEqualTo("MEDIA_RESOLUTION_HIGH"));
+                .allSatisfy(r -> assertThat(r.body().at("/generationConfig/mediaResolution").isMissingNode())
+                        .isTrue());
         assertThat(run.json("photo.png.summary.json").path("media").path("promptTokensByModality").path("IMAGE")
                 .asLong()).isEqualTo(1120);
     }
