@@ -203,14 +203,18 @@ public final class JobDispatcher {
         finished(id, exchange);
     }
 
-    /** The job failed (property {@code errorReport}): FAILED with the report. */
+    /** The job failed (property {@code errorReport}): FAILED with the report and what it was billed before. */
     public void failed(Exchange exchange) throws JsonProcessingException {
         String id = exchange.getProperty(JOB_ID, String.class);
         ErrorReport report = exchange.getProperty("errorReport", ErrorReport.class);
         if (id == null) {
             return;
         }
-        store.markFailed(id, report == null ? null : json.writeValueAsString(report));
+        Sidecar.Totals t = report == null ? null : report.totals();
+        JobStore.Tokens tokens = t == null ? new JobStore.Tokens(0, 0, 0)
+                : new JobStore.Tokens(t.promptTokens(), t.outputTokens(), t.thinkingTokens());
+        double cost = report == null || report.costUsd() == null ? 0 : report.costUsd();
+        store.markFailed(id, report == null ? null : json.writeValueAsString(report), tokens, cost);
         finished(id, exchange);
     }
 

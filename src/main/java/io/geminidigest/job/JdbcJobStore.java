@@ -370,14 +370,19 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public void markFailed(String id, String errorJson) {
+    public void markFailed(String id, String errorJson, Tokens tokens, double costUsd) {
         db.transaction(c -> {
             try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE jobs SET status = 'FAILED', error_json = ?, updated_at = ?, lease_owner = NULL, "
+                    "UPDATE jobs SET status = 'FAILED', error_json = ?, tokens_in = ?, tokens_out = ?, "
+                            + "tokens_thinking = ?, cost_usd = ?, updated_at = ?, lease_owner = NULL, "
                             + "lease_until = NULL WHERE id = ?")) {
                 u.setString(1, errorJson);
-                u.setTimestamp(2, now());
-                u.setString(3, id);
+                u.setLong(2, tokens.in());
+                u.setLong(3, tokens.out());
+                u.setLong(4, tokens.thinking());
+                u.setDouble(5, costUsd);
+                u.setTimestamp(6, now());
+                u.setString(7, id);
                 u.executeUpdate();
             }
             repliesDue(c, id);

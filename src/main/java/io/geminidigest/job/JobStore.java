@@ -74,8 +74,16 @@ public interface JobStore extends AutoCloseable {
     /** → DONE; the job's WAITING replies become PENDING in the same transaction. */
     void markDone(String id, String resultJson, Tokens tokens, double costUsd);
 
-    /** → FAILED; the job's WAITING replies become PENDING in the same transaction. */
-    void markFailed(String id, String errorJson);
+    /**
+     * → FAILED with what the job was billed before it failed (kept like a done job's, so the job's status and the
+     * totals by job show it); the job's WAITING replies become PENDING in the same transaction.
+     */
+    void markFailed(String id, String errorJson, Tokens tokens, double costUsd);
+
+    /** → FAILED before anything was billed. */
+    default void markFailed(String id, String errorJson) {
+        markFailed(id, errorJson, new Tokens(0, 0, 0), 0);
+    }
 
     /** QUEUED → CANCELLED (its WAITING replies become PENDING); false when the job is in any other status. */
     boolean cancel(String id);

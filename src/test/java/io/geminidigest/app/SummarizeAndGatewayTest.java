@@ -230,6 +230,16 @@ class SummarizeAndGatewayTest {
         double fakeBilled = (prompt * 2.0 + output * 12.0) / 1_000_000;
         assertThat(error.path("costUsd").asDouble()).isPositive()
                 .isCloseTo(fakeBilled, org.assertj.core.data.Offset.offset(1e-5));
+        // the job store keeps the same spend with the failed job (GET /api/v1/jobs/{id}, the job metrics)
+        try (var store = new io.geminidigest.job.JdbcJobStore(
+                DigestConfiguration.defaultStoreUrl(run.out.resolve(".gemini-digest")), "", "")) {
+            var job = store.list(null, "folder", 0, 10).jobs().get(0);
+            assertThat(job.status()).isEqualTo(io.geminidigest.job.JobStatus.FAILED);
+            assertThat(job.tokensIn()).isEqualTo(prompt);
+            assertThat(job.tokensOut() + job.tokensThinking()).isEqualTo(output);
+            assertThat(job.costUsd()).isCloseTo(error.path("costUsd").asDouble(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+        }
     }
 
     @Test
