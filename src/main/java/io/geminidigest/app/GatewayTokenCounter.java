@@ -33,6 +33,11 @@ public final class GatewayTokenCounter implements ToIntFunction<String> {
 
     /** The count of a request's contents (text, {@code inlineData}, {@code fileData}), with tokens by modality. */
     public CountTokensResponse count(String label, List<Content> contents) {
+        return count(label, model, contents);
+    }
+
+    /** The same, by {@code model} (a job's own model) instead of the configured one. */
+    public CountTokensResponse count(String label, String model, List<Content> contents) {
         GeminiCall call = GeminiCall.countTokens(label, model, new CountTokensRequest(contents));
         try {
             return template.requestBody("direct:gemini-gateway", call, CountTokensResponse.class);

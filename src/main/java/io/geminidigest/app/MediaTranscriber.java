@@ -331,7 +331,7 @@ public final class MediaTranscriber {
             int counted = -1;
             if (segment.estimatedTokens() >= settings.confirmNearFraction() * budgetTokens) {
                 // countTokens is free: it is not a billed call
-                counted = counter.count(label + " countTokens", contents(media, prompt)).mediaTokens();
+                counted = counter.count(label + " countTokens", model, contents(media, prompt)).mediaTokens();
                 if (counted > budgetTokens) {
                     return new SegmentAnswer(null, counted);
                 }
