@@ -350,33 +350,25 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void markDone(String id, String resultJson, Tokens tokens, double costUsd) {
-        db.transaction(c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET status = 'DONE', result_json = ?, "
-                    + "tokens_in = ?, tokens_out = ?, tokens_thinking = ?, cost_usd = ?, "
-                    + "progress_done = GREATEST(progress_total, 1), progress_total = GREATEST(progress_total, 1), "
-                    + "updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
-                u.setString(1, resultJson);
-                u.setLong(2, tokens.in());
-                u.setLong(3, tokens.out());
-                u.setLong(4, tokens.thinking());
-                u.setDouble(5, costUsd);
-                u.setTimestamp(6, now());
-                u.setString(7, id);
-                u.executeUpdate();
-            }
-            repliesDue(c, id);
-            return null;
-        });
+        finish(id, "status = 'DONE', result_json = ?, progress_done = GREATEST(progress_total, 1), "
+                + "progress_total = GREATEST(progress_total, 1)", resultJson, tokens, costUsd);
     }
 
     @Override
     public void markFailed(String id, String errorJson, Tokens tokens, double costUsd) {
+        finish(id, "status = 'FAILED', error_json = ?", errorJson, tokens, costUsd);
+    }
+
+    /**
+     * A job's end: its final status and report ({@code set} with one parameter, the report), what it was billed, the
+     * lease released; its WAITING replies become PENDING in the same transaction.
+     */
+    private void finish(String id, String set, String report, Tokens tokens, double costUsd) {
         db.transaction(c -> {
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE jobs SET status = 'FAILED', error_json = ?, tokens_in = ?, tokens_out = ?, "
-                            + "tokens_thinking = ?, cost_usd = ?, updated_at = ?, lease_owner = NULL, "
-                            + "lease_until = NULL WHERE id = ?")) {
-                u.setString(1, errorJson);
+            try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET " + set + ", tokens_in = ?, "
+                    + "tokens_out = ?, tokens_thinking = ?, cost_usd = ?, updated_at = ?, lease_owner = NULL, "
+                    + "lease_until = NULL WHERE id = ?")) {
+                u.setString(1, report);
                 u.setLong(2, tokens.in());
                 u.setLong(3, tokens.out());
                 u.setLong(4, tokens.thinking());
