@@ -121,6 +121,7 @@ public final class StoreGrowthHarness {
         String url = urlFor(dir, extra);
         StoreGrowthHarness h = new StoreGrowthHarness(dir, url);
         Runnable maintain = compaction(url);
+        boolean finish = !Boolean.getBoolean("soak.accept-only");
         long start = System.nanoTime();
         int done = 0;
         long nextCompaction = compactEvery;
@@ -133,7 +134,9 @@ public final class StoreGrowthHarness {
             long due = (System.nanoTime() - start) * perSecond / 1_000_000_000L;
             if (done < due) {
                 h.accept(done, done + 1);
-                h.finish(done, done + 1);
+                if (finish) {
+                    h.finish(done, done + 1);
+                }
                 done++;
             } else {
                 Thread.sleep(5);
@@ -143,11 +146,11 @@ public final class StoreGrowthHarness {
                 nextCompaction += compactEvery;
             }
             if (elapsed >= nextReport) {
-                System.out.printf("%4d s: %,d jobs finished, file %,d B%n", elapsed, done, h.fileSize());
+                System.out.printf("%4d s: %,d jobs, file %,d B%n", elapsed, done, h.fileSize());
                 nextReport += 10;
             }
         }
-        System.out.printf("end: %,d jobs finished, file %,d B (%.1f KB/job)%n", done, h.fileSize(),
+        System.out.printf("end: %,d jobs, file %,d B (%.1f KB/job)%n", done, h.fileSize(),
                 h.fileSize() / 1024.0 / done);
         h.close();
     }
