@@ -56,14 +56,18 @@ public final class StoreCompaction implements AutoCloseable {
      */
     public StoreCompaction(String url, String user, String password, int maxBytes) {
         if (maxBytes <= 0) {
-            throw new IllegalArgumentException("the compaction size must be positive: " + maxBytes);
+            throw new IllegalArgumentException("store.compact-max-mb must be above 0: " + maxBytes + " bytes");
         }
-        this.db = new SingleConnection(url, user, password, "store compaction");
+        // another database is not touched at all (no connection of its own)
+        this.db = url.startsWith("jdbc:h2:") ? new SingleConnection(url, user, password, "store compaction") : null;
         this.maxBytes = maxBytes;
     }
 
     /** Compacts the embedded H2 file; on another database, or an H2 database that is not an embedded file, nothing. */
     public Result compact() {
+        if (db == null) {
+            return new Result(0, 0, 0, 0);
+        }
         return db.run(c -> {
             MVStore store = embeddedStore(c);
             if (store == null) {
@@ -97,6 +101,8 @@ public final class StoreCompaction implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        if (db != null) {
+            db.close();
+        }
     }
 }

@@ -13,12 +13,13 @@ import java.util.Map;
  * run to DONE the way the application does (claimed, progress, content index claim and completion, DONE with a
  * realistic result, the reply claimed and sent), printing the file size after each phase and per operation.
  * <p>
- * {@code mvn -o -B -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.geminidigest.job.StoreGrowthHarness
- * -Dexec.args="2000"} (or run {@link #main} from the IDE); also used by {@code JdbcStoreGrowthTest}.
+ * Run {@link #main} with {@code target/classes:target/test-classes} and the test class path (as {@code bench/run.sh}
+ * builds it); {@code -Dcompact-mb=N} compacts as route {@code store-maintenance} does (N MB a run). Also used by
+ * {@code StoreCompactionTest}.
  */
 public final class StoreGrowthHarness {
 
-    /** A sidecar of a summarized document, as the pipeline stores it in {@code result_json} (about 5 KB). */
+    /** A sidecar of a summarized document, as the pipeline stores it in {@code result_json} (about 4 KB). */
     static final String RESULT_JSON = resultJson();
 
     private final Path dir;
@@ -232,10 +233,13 @@ public final class StoreGrowthHarness {
         System.out.printf("another %d accepted and finished: %,d B%n", n, second);
         h.close();
         System.out.printf("after close: %,d B%n", h.fileSize());
-        // cost of one operation alone, on a store with 2n finished jobs
+        // cost of one operation alone, on a fresh store (a reopened one first fills the space freed at its opening)
+        Path fresh = Files.createTempDirectory("store-growth-ops");
+        url = urlFor(fresh, extra);
+        dir = fresh;
         StoreGrowthHarness o = new StoreGrowthHarness(dir, url);
         int k = Math.max(100, n / 4);
-        int base = 2 * n;
+        int base = 0;
         long s0 = o.fileSize();
         o.accept(base, base + k);
         long s1 = o.fileSize();
