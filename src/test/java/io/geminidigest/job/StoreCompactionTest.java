@@ -50,6 +50,47 @@ class StoreCompactionTest {
     }
 
     @Test
+    void compactionsWhileJobsCommitLoseNothing() throws Exception {
+        String url = StoreGrowthHarness.url(dir, 0);
+        StoreGrowthHarness jobs = new StoreGrowthHarness(dir, url);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        try (StoreCompaction compaction = new StoreCompaction(url, "", "", 1024 * 1024)) {
+            // the timer route's thread, as often as it can, beside the threads that accept and finish jobs
+            java.util.concurrent.CompletableFuture<Void> compacting = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        while (!stop.get() || runs.get() == 0) {
+                            compaction.compact();
+                            runs.incrementAndGet();
+                        }
+                    });
+            for (int i = 0; i < 400; i += 50) {
+                jobs.accept(i, i + 50);
+                jobs.finish(i, i + 50);
+            }
+            stop.set(true);
+            compacting.get();
+            assertThat(runs.get()).isPositive();
+            assertThat(jobs.store().count(JobStatus.DONE, null)).isEqualTo(400);
+            for (int i = 0; i < 400; i++) {
+                JobRecord job = jobs.store().find(StoreGrowthHarness.id(i)).orElseThrow();
+                assertThat(job.resultJson()).isEqualTo(StoreGrowthHarness.RESULT_JSON);
+                assertThat(jobs.store().replies(job.id())).extracting(JobReply::status)
+                        .containsExactly(JobReply.Status.SENT);
+            }
+        } finally {
+            jobs.close();
+        }
+        // and the file opens again with everything in it
+        StoreGrowthHarness reopened = new StoreGrowthHarness(dir, url);
+        try {
+            assertThat(reopened.store().count(JobStatus.DONE, null)).isEqualTo(400);
+        } finally {
+            reopened.close();
+        }
+    }
+
+    @Test
     void nothingToCompactOnAnInMemoryDatabase() {
         try (StoreCompaction compaction = new StoreCompaction("jdbc:h2:mem:compaction", "", "", 1024)) {
             assertThat(compaction.compact()).isEqualTo(new StoreCompaction.Result(0, 0, 0, 0));
