@@ -81,9 +81,13 @@ public final class DigestConfiguration implements CamelConfiguration {
         registry.bind("prettyJson", prettyJson);
 
         // store
+        int maintenanceSeconds = s.getInt("store.maintenance-seconds", DEFAULT_MAINTENANCE_SECONDS);
+        if (maintenanceSeconds <= 0) {
+            throw new IllegalArgumentException("store.maintenance-seconds must be above 0: " + maintenanceSeconds);
+        }
         String storeUrl = s.get("store.url", "");
         if (storeUrl.isBlank()) {
-            storeUrl = defaultStoreUrl(stateDir);
+            storeUrl = defaultStoreUrl(stateDir, maintenanceSeconds);
         }
         // the instance's leases on what it claims in the store (several instances may share a PostgreSQL store)
         int leaseSeconds = s.getInt("store.lease-seconds", 90);
@@ -275,6 +279,11 @@ public final class DigestConfiguration implements CamelConfiguration {
         }
         registry.bind("jobStore", jobStore);
         registry.bind("storeLeases", new StoreLeases(index, jobStore));
+        // the store's upkeep: finished jobs past their retention removed, the embedded H2 file compacted
+        io.geminidigest.job.StoreCompaction compaction = new io.geminidigest.job.StoreCompaction(storeUrl,
+                s.get("store.user", ""), s.get("store.password", ""), s.getInt("store.compact-max-mb", 4) * 1024 * 1024);
+        registry.bind("storeMaintenance", new StoreMaintenance(jobStore, compaction,
+                Duration.ofDays(s.getInt("store.finished-retention-days", 30)), java.time.Clock.systemUTC()));
         JobMetrics jobMetrics = new JobMetrics(meters);
         jobMetrics.setStore(jobStore);
         JobDispatcher dispatcher = new JobDispatcher(jobStore, new Spool(stateDir.resolve("spool")), jobMetrics, json,
@@ -316,7 +325,7 @@ public final class DigestConfiguration implements CamelConfiguration {
 
         // what holds processes, threads or connections is closed when the context stops, after its routes: an
         // application embedded in a longer-lived JVM (tests, a host application) leaves no extraction worker behind
-        closeOnStop(context, extractor, limiter, uploads, jobStore, index, instanceId);
+        closeOnStop(context, extractor, limiter, uploads, compaction, jobStore, index, instanceId);
     }
 
     private static void closeOnStop(CamelContext context, AutoCloseable... resources) throws Exception {
@@ -356,11 +365,22 @@ public final class DigestConfiguration implements CamelConfiguration {
     /**
      * The embedded store: an H2 database file under the state folder. {@code WRITE_DELAY=0}: a commit is on disk when
      * it returns (by default H2 writes up to 500 ms later, and a job acknowledged to its broker in that window would
-     * be lost in a crash).
+     * be lost in a crash). {@code RETENTION_TIME}: a chunk of the file that went out of use may be overwritten after
+     * three runs of {@code store-maintenance} (each forces the file to the disk, see
+     * {@link io.geminidigest.job.StoreCompaction}), instead of H2's 45 s: the file holds that many seconds of writes
+     * on top of its live data.
      */
-    public static String defaultStoreUrl(Path stateDir) {
-        return "jdbc:h2:file:" + stateDir.resolve("store") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    public static String defaultStoreUrl(Path stateDir, int maintenanceSeconds) {
+        return "jdbc:h2:file:" + stateDir.resolve("store") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME="
+                + io.geminidigest.job.StoreCompaction.retentionMillis(maintenanceSeconds);
     }
+
+    /** {@link #defaultStoreUrl(Path, int)} with the shipped {@code store.maintenance-seconds}. */
+    public static String defaultStoreUrl(Path stateDir) {
+        return defaultStoreUrl(stateDir, DEFAULT_MAINTENANCE_SECONDS);
+    }
+
+    static final int DEFAULT_MAINTENANCE_SECONDS = 5;
 
     /** The preset, with every number set in the configuration overriding it. */
     static RateLimits rateLimits(Settings s) {

@@ -597,6 +597,45 @@ public final class JdbcJobStore implements JobStore {
         }
     }
 
+    /** Finished jobs removed per transaction (a short one: other statements wait on the connection meanwhile). */
+    static final int REMOVE_BATCH = 500;
+
+    @Override
+    public int removeFinishedBefore(Instant before) {
+        String old = "SELECT j.id FROM jobs j WHERE j.status IN ('DONE', 'FAILED', 'CANCELLED') AND j.updated_at < ? "
+                + "AND NOT EXISTS (SELECT 1 FROM job_replies o WHERE o.job_id = j.id AND o.status <> 'SENT') "
+                + "ORDER BY j.updated_at LIMIT " + REMOVE_BATCH;
+        int total = 0;
+        int removed;
+        do {
+            removed = db.transaction(c -> {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement q = c.prepareStatement(old)) {
+                    q.setTimestamp(1, Timestamp.from(before));
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
+                }
+                try (PreparedStatement r = c.prepareStatement("DELETE FROM job_replies WHERE job_id = ?");
+                        PreparedStatement j = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+                    for (String id : ids) {
+                        r.setString(1, id);
+                        r.addBatch();
+                        j.setString(1, id);
+                        j.addBatch();
+                    }
+                    r.executeBatch();
+                    j.executeBatch();
+                }
+                return ids.size();
+            });
+            total += removed;
+        } while (removed == REMOVE_BATCH);
+        return total;
+    }
+
     @Override
     public boolean reachable() {
         return db.reachable();

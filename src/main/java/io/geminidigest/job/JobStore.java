@@ -1,6 +1,7 @@
 package io.geminidigest.job;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -132,6 +133,13 @@ public interface JobStore extends AutoCloseable {
      * to QUEUED, like {@link #requeueUnfinished()} but never this instance's own; returns how many.
      */
     int requeueExpired();
+
+    /**
+     * Removes finished jobs (DONE, FAILED, CANCELLED) last changed before {@code before}, with their replies; a job
+     * that still owes a reply (not SENT) stays. The processed-content index is not touched: content done before is
+     * still not processed again. Returns how many jobs were removed.
+     */
+    int removeFinishedBefore(Instant before);
 
     /** Whether the database answers. */
     boolean reachable();

@@ -373,4 +373,89 @@ class JdbcJobStoreTest {
             assertThat(store.replies(done)).singleElement().extracting(JobReply::attempts).isEqualTo(2);
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void finishedJobsPastTheRetentionGoWithTheirRepliesAndTheContentIndexKeepsTheirContent(String db)
+            throws Exception {
+        String url = freshUrl(db);
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant longAgo = now.minus(java.time.Duration.ofDays(40));
+        JobStore.Tokens tokens = new JobStore.Tokens(1, 1, 0);
+        String oldDone;
+        String oldFailed;
+        String oldCancelled;
+        String oldOwing;
+        String oldQueued;
+        String oldRunning;
+        // 40 days ago (the store stamps updated_at with its lease's clock)
+        try (JdbcJobStore store = new JdbcJobStore(url, url.contains("postgresql") ? "postgres" : "", "",
+                new InstanceLease("the-instance", java.time.Duration.ofSeconds(90),
+                        java.time.Clock.fixed(longAgo, java.time.ZoneOffset.UTC)));
+                JdbcContentIndex index = new JdbcContentIndex(url, url.contains("postgresql") ? "postgres" : "", "")) {
+            oldDone = store.accept(asking("jms", "o-1", spooled("old done " + db), "q.r", "c-1")).job().id();
+            oldFailed = store.accept(asking("jms", "o-2", spooled("old failed " + db), "q.r", "c-2")).job().id();
+            oldCancelled = store.accept(asking("jms", "o-3", spooled("old cancelled " + db), "q.r", "c-3")).job()
+                    .id();
+            oldOwing = store.accept(asking("jms", "o-4", spooled("old owing " + db), "q.r", "c-4")).job().id();
+            oldQueued = store.accept(asking("http", null, spooled("old queued " + db), null, null)).job().id();
+            oldRunning = store.accept(asking("http", null, spooled("old running " + db), null, null)).job().id();
+            store.markRunning(oldDone);
+            store.markDone(oldDone, "{\"summary\":\"x\"}", tokens, 0);
+            store.markRunning(oldFailed);
+            store.markFailed(oldFailed, "{}");
+            store.cancel(oldCancelled);
+            store.markRunning(oldOwing);
+            store.markDone(oldOwing, "{}", tokens, 0);
+            store.markRunning(oldRunning);
+            // every reply sent but the owing job's
+            for (String id : List.of(oldDone, oldFailed, oldCancelled)) {
+                store.claimReplies(id, java.time.Duration.ofMinutes(1), 10).forEach(r -> store.replySent(r.id()));
+            }
+            index.claim(store.find(oldDone).orElseThrow().sha256(), "old done");
+            index.complete(store.find(oldDone).orElseThrow().sha256(), "old done", "old done.summary.md");
+        }
+        try (JdbcJobStore store = open(url);
+                JdbcContentIndex index = new JdbcContentIndex(url, url.contains("postgresql") ? "postgres" : "", "")) {
+            String recent = store.accept(asking("jms", "n-1", spooled("recent " + db), "q.r", "c-n")).job().id();
+            store.markRunning(recent);
+            store.markDone(recent, "{}", tokens, 0);
+            store.claimReplies(recent, java.time.Duration.ofMinutes(1), 10).forEach(r -> store.replySent(r.id()));
+            String doneSha = store.find(oldDone).orElseThrow().sha256();
+
+            assertThat(store.removeFinishedBefore(now.minus(java.time.Duration.ofDays(30)))).isEqualTo(3);
+
+            for (String gone : List.of(oldDone, oldFailed, oldCancelled)) {
+                assertThat(store.find(gone)).as(gone).isEmpty();
+                assertThat(store.replies(gone)).as("its replies go with it").isEmpty();
+            }
+            assertThat(store.find(oldOwing)).as("a reply still owed keeps its job").isPresent();
+            assertThat(store.replies(oldOwing)).hasSize(1);
+            assertThat(store.find(oldQueued).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(store.find(oldRunning).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(store.find(recent)).as("finished within the retention").isPresent();
+            assertThat(store.replies(recent)).hasSize(1);
+            // the content index does not forget: the same content is not processed again
+            assertThat(index.claim(doneSha, "old done again").state()).isEqualTo(Claim.State.DONE);
+            assertThat(store.removeFinishedBefore(now.minus(java.time.Duration.ofDays(30)))).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void finishedJobsAreRemovedInBatches(String db) throws Exception {
+        String url = freshUrl(db);
+        int n = JdbcJobStore.REMOVE_BATCH + 7;
+        try (JdbcJobStore store = open(url)) {
+            for (int i = 0; i < n; i++) {
+                String id = "batch-" + i;
+                store.accept(id, new JobRequest("http", null, "b.txt", null, temp.resolve(id), Map.of(), null, null),
+                        String.format("%064d", i), 1);
+                store.markRunning(id);
+                store.markDone(id, "{}", new JobStore.Tokens(0, 0, 0), 0);
+            }
+            assertThat(store.removeFinishedBefore(java.time.Instant.now().plusSeconds(60))).isEqualTo(n);
+            assertThat(store.count(JobStatus.DONE, null)).isZero();
+        }
+    }
 }
