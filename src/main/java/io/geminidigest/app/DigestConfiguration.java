@@ -283,7 +283,7 @@ public final class DigestConfiguration implements CamelConfiguration {
         io.geminidigest.job.StoreCompaction compaction = new io.geminidigest.job.StoreCompaction(storeUrl,
                 s.get("store.user", ""), s.get("store.password", ""), s.getInt("store.compact-max-mb", 4) * 1024 * 1024);
         registry.bind("storeMaintenance", new StoreMaintenance(jobStore, compaction,
-                Duration.ofDays(s.getInt("store.finished-retention-days", 30)), java.time.Clock.systemUTC()));
+                Duration.ofDays(s.getInt("store.finished-retention-days", 0)), java.time.Clock.systemUTC()));
         JobMetrics jobMetrics = new JobMetrics(meters);
         jobMetrics.setStore(jobStore);
         JobDispatcher dispatcher = new JobDispatcher(jobStore, new Spool(stateDir.resolve("spool")), jobMetrics, json,
