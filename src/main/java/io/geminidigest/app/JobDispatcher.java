@@ -199,7 +199,10 @@ public final class JobDispatcher {
         JobStore.Tokens tokens = t == null || estimate ? new JobStore.Tokens(0, 0, 0)
                 : new JobStore.Tokens(t.promptTokens(), t.outputTokens(), t.thinkingTokens());
         double cost = estimate || sidecar.costUsd() == null ? 0 : sidecar.costUsd();
-        store.markDone(id, json.writeValueAsString(sidecar), tokens, cost);
+        if (!store.markDone(id, json.writeValueAsString(sidecar), tokens, cost)) {
+            takenOver(id);
+            return;
+        }
         finished(id, exchange);
     }
 
@@ -214,8 +217,20 @@ public final class JobDispatcher {
         JobStore.Tokens tokens = t == null ? new JobStore.Tokens(0, 0, 0)
                 : new JobStore.Tokens(t.promptTokens(), t.outputTokens(), t.thinkingTokens());
         double cost = report == null || report.costUsd() == null ? 0 : report.costUsd();
-        store.markFailed(id, report == null ? null : json.writeValueAsString(report), tokens, cost);
+        if (!store.markFailed(id, report == null ? null : json.writeValueAsString(report), tokens, cost)) {
+            takenOver(id);
+            return;
+        }
         finished(id, exchange);
+    }
+
+    /**
+     * This instance lost the job: it stalled past its lease and another instance took the job over and runs it (with
+     * the spooled input, which is left alone). What this instance wrote is not recorded and owes no reply.
+     */
+    private void takenOver(String id) {
+        LOG.warn("job {}: this instance's lease on it ran out and another instance took it over; this run's outcome is "
+                + "not recorded (the other instance's is)", id);
     }
 
     private void finished(String id, Exchange exchange) {

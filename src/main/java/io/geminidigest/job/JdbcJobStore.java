@@ -349,25 +349,27 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public void markDone(String id, String resultJson, Tokens tokens, double costUsd) {
-        finish(id, "status = 'DONE', result_json = ?, progress_done = GREATEST(progress_total, 1), "
+    public boolean markDone(String id, String resultJson, Tokens tokens, double costUsd) {
+        return finish(id, "status = 'DONE', result_json = ?, progress_done = GREATEST(progress_total, 1), "
                 + "progress_total = GREATEST(progress_total, 1)", resultJson, tokens, costUsd);
     }
 
     @Override
-    public void markFailed(String id, String errorJson, Tokens tokens, double costUsd) {
-        finish(id, "status = 'FAILED', error_json = ?", errorJson, tokens, costUsd);
+    public boolean markFailed(String id, String errorJson, Tokens tokens, double costUsd) {
+        return finish(id, "status = 'FAILED', error_json = ?", errorJson, tokens, costUsd);
     }
 
     /**
      * A job's end: its final status and report ({@code set} with one parameter, the report), what it was billed, the
-     * lease released; its WAITING replies become PENDING in the same transaction.
+     * lease released; its WAITING replies become PENDING in the same transaction. Only while the job is this
+     * instance's (or no one's): an instance that stalled past its lease, whose job another instance took over,
+     * records nothing and makes no reply due (false).
      */
-    private void finish(String id, String set, String report, Tokens tokens, double costUsd) {
-        db.transaction(c -> {
+    private boolean finish(String id, String set, String report, Tokens tokens, double costUsd) {
+        return db.transaction(c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE jobs SET " + set + ", tokens_in = ?, "
                     + "tokens_out = ?, tokens_thinking = ?, cost_usd = ?, updated_at = ?, lease_owner = NULL, "
-                    + "lease_until = NULL WHERE id = ?")) {
+                    + "lease_until = NULL WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ?)")) {
                 u.setString(1, report);
                 u.setLong(2, tokens.in());
                 u.setLong(3, tokens.out());
@@ -375,10 +377,13 @@ public final class JdbcJobStore implements JobStore {
                 u.setDouble(5, costUsd);
                 u.setTimestamp(6, now());
                 u.setString(7, id);
-                u.executeUpdate();
+                u.setString(8, lease.instanceId());
+                if (u.executeUpdate() != 1) {
+                    return false;
+                }
             }
             repliesDue(c, id);
-            return null;
+            return true;
         });
     }
 

@@ -72,18 +72,22 @@ public interface JobStore extends AutoCloseable {
     /** RUNNING → PARKED: waiting for a quota reset. */
     void markParked(String id);
 
-    /** → DONE; the job's WAITING replies become PENDING in the same transaction. */
-    void markDone(String id, String resultJson, Tokens tokens, double costUsd);
+    /**
+     * → DONE; the job's WAITING replies become PENDING in the same transaction. False (nothing changed) when another
+     * instance holds the job: this one's lease ran out and the job was taken over.
+     */
+    boolean markDone(String id, String resultJson, Tokens tokens, double costUsd);
 
     /**
      * → FAILED with what the job was billed before it failed (kept like a done job's, so the job's status and the
-     * totals by job show it); the job's WAITING replies become PENDING in the same transaction.
+     * totals by job show it); the job's WAITING replies become PENDING in the same transaction. False as for
+     * {@link #markDone}.
      */
-    void markFailed(String id, String errorJson, Tokens tokens, double costUsd);
+    boolean markFailed(String id, String errorJson, Tokens tokens, double costUsd);
 
     /** → FAILED before anything was billed. */
-    default void markFailed(String id, String errorJson) {
-        markFailed(id, errorJson, new Tokens(0, 0, 0), 0);
+    default boolean markFailed(String id, String errorJson) {
+        return markFailed(id, errorJson, new Tokens(0, 0, 0), 0);
     }
 
     /** QUEUED → CANCELLED (its WAITING replies become PENDING); false when the job is in any other status. */

@@ -196,6 +196,15 @@ class StoreInstancesTest {
             assertThat(indexA.claim(sha, "one.txt").state()).isEqualTo(Claim.State.BUSY);
             // B's own running job is not its own heartbeat's to requeue
             assertThat(storeB.requeueExpired()).isZero();
+            // A's late end of the job it lost records nothing; B's end is the job's
+            assertThat(storeA.markDone(job, "{\"by\":\"a\"}", new JobStore.Tokens(5, 5, 0), 1.0)).isFalse();
+            assertThat(storeA.markFailed(job, "{\"by\":\"a\"}")).isFalse();
+            assertThat(storeB.find(job).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(storeB.markDone(job, "{\"by\":\"b\"}", new JobStore.Tokens(1, 1, 0), 0.5)).isTrue();
+            JobRecord done = storeB.find(job).orElseThrow();
+            assertThat(done.status()).isEqualTo(JobStatus.DONE);
+            assertThat(done.resultJson()).isEqualTo("{\"by\":\"b\"}");
+            assertThat(done.costUsd()).isEqualTo(0.5);
             indexB.complete(sha, "two.txt", "two.txt.summary.md");
             assertThat(indexA.claim(sha, "one.txt")).isEqualTo(
                     new Claim(Claim.State.DONE, "two.txt", "two.txt.summary.md"));
@@ -298,13 +307,20 @@ class StoreInstancesTest {
                 start.countDown();
                 int won = 0;
                 int claimed = 0;
+                int winner = -1;
                 for (int i = 0; i < instances; i++) {
-                    won += runs.get(i).get() ? 1 : 0;
+                    if (runs.get(i).get()) {
+                        won++;
+                        winner = i;
+                    }
                     claimed += claims.get(i).get() ? 1 : 0;
                 }
                 assertThat(won).as("markRunning winners, round " + round).isEqualTo(1);
                 assertThat(claimed).as("content claim winners, round " + round).isEqualTo(1);
-                stores.get(0).markDone(job, "{}", new JobStore.Tokens(1, 1, 0), 0);
+                // only the instance running the job ends it
+                assertThat(stores.get((winner + 1) % instances).markDone(job, "{}", new JobStore.Tokens(1, 1, 0), 0))
+                        .isFalse();
+                assertThat(stores.get(winner).markDone(job, "{}", new JobStore.Tokens(1, 1, 0), 0)).isTrue();
                 List<Future<List<JobReply>>> replies = new java.util.ArrayList<>();
                 for (JdbcJobStore s : stores) {
                     replies.add(pool.submit(() -> s.claimReplies(null, REPLY_CLAIM, 10)));
