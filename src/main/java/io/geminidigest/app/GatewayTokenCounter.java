@@ -26,6 +26,11 @@ public final class GatewayTokenCounter implements ToIntFunction<String> {
         this.model = model;
     }
 
+    /** The counter of {@code other} (a job's own model); this one when it is null or the same model. */
+    public GatewayTokenCounter forModel(String other) {
+        return other == null || other.equals(model) ? this : new GatewayTokenCounter(template, other);
+    }
+
     @Override
     public int applyAsInt(String text) {
         return count("countTokens", List.of(Content.user(text))).totalTokens();

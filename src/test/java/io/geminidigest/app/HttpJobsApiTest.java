@@ -438,6 +438,23 @@ class HttpJobsApiTest {
     }
 
     @Test
+    void chunksOfAJobWithItsOwnModelAreCountedByThatModel() throws Exception {
+        fake.model("gemini-small", 16_000, 65_536);
+        started(app(root));
+        String moby = new String(getClass().getResourceAsStream("/samples/moby-dick.txt").readAllBytes(),
+                StandardCharsets.UTF_8);
+        HttpResponse<String> posted = postRaw("?name=whale.txt&model=gemini-small", text(moby.substring(0, 80_000)));
+        assertThat(posted.statusCode()).isEqualTo(202);
+        awaitStatus(json(posted).path("id").asText(), "DONE");
+        var counted = fake.requests().stream().filter(r -> r.path().endsWith(":countTokens")).toList();
+        // chunks filled close to the budget of gemini-small's 16,000 input tokens are confirmed before they are sent
+        assertThat(counted).isNotEmpty().allSatisfy(r -> assertThat(r.path())
+                .isEqualTo("/v1beta/models/gemini-small:countTokens"));
+        assertThat(fake.requests().stream().filter(r -> r.isGenerate()).toList()).hasSizeGreaterThan(1)
+                .allSatisfy(r -> assertThat(r.model()).isEqualTo("gemini-small"));
+    }
+
+    @Test
     void modelLanguagePromptTemplateAndFormatOfAJobChangeWhatIsSentAndWhatComesBack() throws Exception {
         fake.model("gemini-2.5-flash", 1_048_576, 65_536);
         started(app(root));
