@@ -268,12 +268,7 @@ abstract class MessageRoundTrips {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer dlq = s.createConsumer(s.createQueue("digest.dlq"));
-            Message letter = null;
-            for (Message m; letter == null && (m = dlq.receive(30_000)) != null;) {
-                if (((TextMessage) m).getText().contains(tag)) {
-                    letter = m;
-                }
-            }
+            Message letter = deadLetter(dlq, tag);
             assertThat(letter).as("the poison message in digest.dlq").isNotNull();
             assertThat(letter.getStringProperty("DigestDlqReason")).isEqualTo("malformed-json");
             JsonNode wrapped = JSON.readTree(((TextMessage) letter).getText());
@@ -316,13 +311,8 @@ abstract class MessageRoundTrips {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer dlq = s.createConsumer(s.createQueue("digest.dlq"));
-            Message letter = null;
-            for (Message m; letter == null && (m = dlq.receive(30_000)) != null;) {
-                // (a bare copy moved by the broker itself would be a bytes message with the document only)
-                if (text(m).contains(refusedMarker)) {
-                    letter = m;
-                }
-            }
+            // (a bare copy moved by the broker itself would be a bytes message with the document only)
+            Message letter = deadLetter(dlq, refusedMarker);
             assertThat(letter).as("the refused request in digest.dlq").isNotNull();
             assertThat(letter.getStringProperty("DigestDlqReason")).isEqualTo("attempts-exhausted");
             JsonNode wrapped = JSON.readTree(text(letter));
@@ -338,6 +328,16 @@ abstract class MessageRoundTrips {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** The first dead letter whose text contains {@code tag} (others are skipped), or null after 30 s without one. */
+    private static Message deadLetter(MessageConsumer dlq, String tag) throws jakarta.jms.JMSException {
+        for (Message m; (m = dlq.receive(30_000)) != null;) {
+            if (text(m).contains(tag)) {
+                return m;
+            }
+        }
+        return null;
+    }
 
     private static String text(Message m) throws jakarta.jms.JMSException {
         if (m instanceof TextMessage t) {
