@@ -101,12 +101,12 @@ public final class MessageIntake {
         Map<String, String> options = new LinkedHashMap<>();
         String envelopeId = null;
         String envelopeReplyTo = null;
-        Path spooled;
+        JsonNode node = null;
         if (envelope) {
             if (body.length > settings.maxBytes() * 4 / 3 + 64 * 1024) {
                 throw tooLarge(body.length);
             }
-            JsonNode node = parse(body);
+            node = parse(body);
             Set<ValidationMessage> problems = schema.validate(node);
             if (!problems.isEmpty()) {
                 throw new PoisonMessageException("schema-violation", problems.stream().map(ValidationMessage::getMessage)
@@ -118,13 +118,6 @@ public final class MessageIntake {
             envelopeReplyTo = text(node, "replyTo");
             putIfPresent(options, "task", text(node, "task"));
             node.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
-            if (node.has("dataBase64")) {
-                spooled = spool(name, decode(node.path("dataBase64").asText()));
-            } else if (node.has("path")) {
-                spooled = spoolFile(name, node.path("path").asText());
-            } else {
-                spooled = spoolUrl(name, node.path("url").asText());
-            }
         } else {
             name = headers.get(NAME);
             if (name == null) {
@@ -135,7 +128,6 @@ public final class MessageIntake {
             putIfPresent(options, "task", option(headers.get(TASK)));
             putIfPresent(options, "language", option(headers.get(LANGUAGE)));
             putIfPresent(options, "model", option(headers.get(MODEL)));
-            spooled = spool(name, body);
         }
 
         String nativeId = headers.nativeMessageId(kind);
@@ -144,8 +136,20 @@ public final class MessageIntake {
         String correlationId = firstNonNull(headers.get(CORRELATION_ID), headers.nativeCorrelationId(kind),
                 envelopeId, nativeId);
         String replyName = firstNonNull(envelopeReplyTo, headers.get(REPLY_TO), headers.nativeReplyTo(kind));
+        // (an invalid reply destination refuses the message here, before its bytes are spooled: nothing is left)
         String replyTo = replyName == null ? settings.resultsUri()
                 : kind.destinationUri(replyName, connectionOf(kind, from));
+
+        Path spooled;
+        if (node == null) {
+            spooled = spool(name, body);
+        } else if (node.has("dataBase64")) {
+            spooled = spool(name, decode(node.path("dataBase64").asText()));
+        } else if (node.has("path")) {
+            spooled = spoolFile(name, node.path("path").asText());
+        } else {
+            spooled = spoolUrl(name, node.path("url").asText());
+        }
         return new JobRequest(kind.source(), messageId, name, declaredType, spooled, options, replyTo, correlationId);
     }
 
