@@ -1,7 +1,6 @@
 package io.geminidigest.app;
 
 import java.util.List;
-import java.util.function.ToIntFunction;
 
 import org.apache.camel.ProducerTemplate;
 
@@ -16,7 +15,7 @@ import io.geminidigest.gemini.GeminiRest.CountTokensResponse;
  * transcriber only for media segments whose estimate is.
  * This is the one place where planning does I/O, and it is named for it.
  */
-public final class GatewayTokenCounter implements ToIntFunction<String> {
+public final class GatewayTokenCounter implements io.geminidigest.summarize.ModelTokenCounter {
 
     private final ProducerTemplate template;
     private final String model;
@@ -27,6 +26,7 @@ public final class GatewayTokenCounter implements ToIntFunction<String> {
     }
 
     /** The counter of {@code other} (a job's own model); this one when it is null or the same model. */
+    @Override
     public GatewayTokenCounter forModel(String other) {
         return other == null || other.equals(model) ? this : new GatewayTokenCounter(template, other);
     }

@@ -58,6 +58,15 @@ public final class ChunkPlanner {
         return plan(text, exactCounter, null);
     }
 
+    /**
+     * As below, for a job with its own {@code model} (or null): chunks are confirmed by that model's count when the
+     * counter can count for another model ({@link ModelTokenCounter}).
+     */
+    public ChunkPlan plan(String text, ToIntFunction<String> exactCounter, ChunkBudget jobBudget, String model) {
+        ToIntFunction<String> counter = exactCounter instanceof ModelTokenCounter m ? m.forModel(model) : exactCounter;
+        return plan(text, counter, jobBudget);
+    }
+
     /** As above, under {@code jobBudget} (a job's own model) when there is one, else under the budget in force. */
     public ChunkPlan plan(String text, ToIntFunction<String> exactCounter, ChunkBudget jobBudget) {
         ChunkBudget b = jobBudget != null ? jobBudget : budget;
