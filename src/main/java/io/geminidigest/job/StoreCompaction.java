@@ -7,7 +7,6 @@ import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.RandomAccessStore;
 
 /**
  * Keeps the embedded H2 store file about the size of its live data (route {@code store-maintenance}, every
@@ -80,9 +79,10 @@ public final class StoreCompaction implements AutoCloseable {
             if (store.compact(TARGET_FILL_RATE, maxBytes)) {
                 store.commit();
             }
-            if (file instanceof RandomAccessStore r) {
-                r.compactMoveChunks(TARGET_FILL_RATE, maxBytes, store);
-            }
+            // Not {@code RandomAccessStore.compactMoveChunks} (moving chunks to truncate the file): run beside committing
+            // threads it failed an H2 assertion and closed the database (StoreCompactionTest, once in several runs).
+            // The space of rewritten chunks is reused by new ones once the retention time has passed, so the file
+            // stays bounded; it does not shrink while the service runs.
             return new Result(before, file.size(), file.getFillRate(), file.getChunksFillRate());
         });
     }

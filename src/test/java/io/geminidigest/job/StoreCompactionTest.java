@@ -20,10 +20,11 @@ class StoreCompactionTest {
     static final int JOBS = 1000;
     static final int BATCH = 250;
     /**
-     * Compacted, the file is about 5 MB (about 5 KB a finished job, most of it its result); uncompacted, about 23 MB
-     * ({@code StoreGrowthHarness batches 1000 250 0}, with and without {@code -Dcompact-mb=16}).
+     * Compacted (live pages of sparse chunks rewritten, no chunk moves), the file is 17.6 MB; uncompacted, about 23 MB
+     * ({@code StoreGrowthHarness batches 1000 250 0}, with and without {@code -Dcompact-mb=16}). With chunk moves it
+     * was about 5 MB, but moving chunks beside committing threads failed an H2 assertion and closed the database.
      */
-    static final long BOUND = 12L * 1024 * 1024;
+    static final long BOUND = 20L * 1024 * 1024;
 
     @TempDir
     Path dir;
