@@ -79,6 +79,8 @@ abstract class MessageRoundTrips {
     final Map<String, Integer> storeFailures = new ConcurrentHashMap<>();
     /** Requests that reached the job store, failed ones included, by name. */
     final Map<String, java.util.concurrent.atomic.AtomicInteger> storeCalls = new ConcurrentHashMap<>();
+    /** Requests the real accept-job route has finished with (accepted or found a duplicate), by name. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> storeAccepted = new ConcurrentHashMap<>();
 
     // ---- what a kind provides -----------------------------------------------------------------------------------
 
@@ -142,12 +144,17 @@ abstract class MessageRoundTrips {
             return status != null && status.isStarted();
         });
         // the job store's failures: before the real accept-job route's first step
-        org.apache.camel.builder.AdviceWith.adviceWith(app.camel(), "accept-job",
-                a -> a.weaveAddFirst().process(this::storeMayRefuse));
+        org.apache.camel.builder.AdviceWith.adviceWith(app.camel(), "accept-job", a -> {
+            a.weaveAddFirst().process(this::storeMayRefuse);
+            a.weaveAddLast().process(e -> storeAccepted.computeIfAbsent(
+                    e.getProperty("acceptedName", String.class), n -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet());
+        });
     }
 
     private void storeMayRefuse(org.apache.camel.Exchange exchange) {
         String name = exchange.getMessage().getBody(io.geminidigest.job.JobRequest.class).name();
+        exchange.setProperty("acceptedName", name);
         storeCalls.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         Integer left = storeFailures.computeIfPresent(name, (n, c) -> c == Integer.MAX_VALUE ? c : c - 1);
         if (left != null && left >= 0) {
@@ -224,9 +231,11 @@ abstract class MessageRoundTrips {
         send(first);
         send(other);
         try {
-            // the three are taken in order: once the other request's reply is owed, the redelivery was taken too
-            await().atMost(Duration.ofSeconds(60)).until(() -> jobsWith(content).stream()
-                    .anyMatch(j -> store().replies(j.id()).size() == 2));
+            // all three are taken before the job may finish (a copy taken after the reply was sent would rightly be
+            // answered again): both copies of the first through the store, and the other request's reply owed
+            await().atMost(Duration.ofSeconds(60)).until(() -> storeAccepted.getOrDefault(first.name(),
+                    new java.util.concurrent.atomic.AtomicInteger()).get() >= 2
+                    && jobsWith(content).stream().anyMatch(j -> store().replies(j.id()).size() == 2));
         } finally {
             gate.countDown();
         }
